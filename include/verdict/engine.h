@@ -1,0 +1,166 @@
+// File: include/verdict/engine.h
+//
+// verdict's C++ API: load Rego policies and data, compile them to bytecode,
+// evaluate queries.
+//
+// Example:
+//
+//   verdict::Engine engine;
+//   VERDICT_RETURN_IF_ERROR(engine.AddModule("authz.rego", R"(
+//       package authz
+//       default allow := false
+//       allow if input.user == "alice"
+//   )"));
+//   VERDICT_RETURN_IF_ERROR(engine.Compile());
+//
+//   // Hot path: prepare once, evaluate many inputs from many threads.
+//   absl::StatusOr<verdict::PreparedQuery> allow = engine.Prepare("data.authz.allow");
+//   std::string result;
+//   absl::Status s = allow->EvaluateJson(R"({"user": "alice"})", &result);
+//   // result == "true"
+//
+// Undefined is not an error: a query whose rule has no value yields a
+// Decision with defined == false (EvaluateJson writes nothing and returns
+// OK with *defined = false).
+//
+// Thread safety: an Engine is built by one thread (Add*, Compile). After
+// Compile() it is immutable, and Prepare(), Evaluate() and every method of
+// PreparedQuery may be called from any number of threads at once, without
+// locks on the evaluation path: each thread evaluates in its own reused
+// context. To swap policies, compile a new Engine and replace a
+// std::shared_ptr<const Engine>.
+//
+// Errors are absl::Status values carrying an OPA error code (ErrorCode in
+// lib/base/error_code.h, e.g. "rego_parse_error", "eval_conflict_error")
+// and, where one exists, a file:line:col location in the message.
+#ifndef VERDICT_ENGINE_H_
+#define VERDICT_ENGINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "verdict/value.h"
+
+namespace verdict {
+
+class CompiledPolicy;  // internal: program + data, shared by prepared queries
+
+struct EvalOptions {
+  // Built-in errors raise instead of making the expression undefined.
+  bool strict_builtin_errors = false;
+  // Instruction budget per evaluation (0 = unlimited); exceeding it is an
+  // eval_limit_error, so a runaway policy cannot hang a service.
+  uint64_t max_instructions = 0;
+};
+
+// The result of one evaluation.
+struct Decision {
+  bool defined = false;
+  // For a rule query ("data.authz.allow"): its value. For a query body
+  // ("x = data.p[y]"): an array of binding objects, one per solution.
+  // Heap-owned: stays valid after later evaluations.
+  Value result;
+};
+
+// A query compiled once and evaluated many times.
+class PreparedQuery {
+ public:
+  PreparedQuery(const PreparedQuery&) = default;
+  PreparedQuery& operator=(const PreparedQuery&) = default;
+
+  // Evaluate()
+  //
+  // Evaluates with [input] (undefined Value = no input).
+  absl::StatusOr<Decision> Evaluate(const Value& input,
+                                    const EvalOptions& options = {}) const;
+
+  // EvaluateJson()
+  //
+  // The hot path: parses [input_json] straight into the evaluating thread's
+  // arena, evaluates, and writes the result as canonical JSON into [*out]
+  // (cleared first; left empty when undefined). Reuses the thread's context
+  // and [*out]'s capacity, so steady-state calls do not allocate.
+  absl::Status EvaluateJson(std::string_view input_json, std::string* out,
+                            bool* defined = nullptr,
+                            const EvalOptions& options = {}) const;
+
+  // The query text this was prepared from.
+  const std::string& query() const { return query_; }
+
+ private:
+  friend class Engine;
+  PreparedQuery() = default;
+  std::shared_ptr<const CompiledPolicy> policy_;
+  uint32_t function_ = 0;
+  bool is_body_ = false;  // query body: results are binding objects
+  std::string query_;
+};
+
+class Engine {
+ public:
+  Engine();
+  ~Engine();
+  // Moving transfers the compiled policy; copying is not offered because an
+  // Engine under construction owns parsed modules (share compiled engines
+  // through std::shared_ptr<const Engine> instead).
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // AddModule()
+  //
+  // Parses one Rego module. [filename] appears in error locations.
+  absl::Status AddModule(std::string_view filename, std::string_view source);
+
+  // SetData() / SetDataJson()
+  //
+  // Replaces the base document (`data`); it must be an object.
+  absl::Status SetData(const Value& data);
+  absl::Status SetDataJson(std::string_view json);
+
+  // MergeData()
+  //
+  // Deep-merges [value] into the base document at [path] (e.g. {"iam"});
+  // a conflict with an existing non-object value is an error.
+  absl::Status MergeData(const std::vector<std::string>& path, const Value& value);
+
+  // LoadPath()
+  //
+  // Like `opa eval -d PATH`: a .rego file, a data file (.json, .yaml,
+  // .yml), or a directory searched recursively for both. Data files in a
+  // directory are merged at the path of the directory they sit in,
+  // relative to [path]; a data file given directly lands at the root.
+  absl::Status LoadPath(std::string_view path);
+
+  // Compile()
+  //
+  // Compiles every module added so far. On error nothing changes: a
+  // previously compiled policy stays in effect.
+  absl::Status Compile();
+
+  // Prepare()
+  //
+  // Compiles [query]: a reference such as "data.authz.allow", or any query
+  // body such as "x = data.p[y]; y > 1" whose variables become bindings.
+  absl::StatusOr<PreparedQuery> Prepare(std::string_view query) const;
+
+  // Evaluate()
+  //
+  // One-shot Prepare + Evaluate, for tools and tests.
+  absl::StatusOr<Decision> Evaluate(std::string_view query, const Value& input,
+                                    const EvalOptions& options = {}) const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace verdict
+
+#endif  // VERDICT_ENGINE_H_

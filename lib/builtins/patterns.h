@@ -1,0 +1,83 @@
+// File: lib/builtins/patterns.h
+//
+// PatternCache: compiled regular expressions (RE2) and globs, shared by
+// every evaluation of one engine so each pattern is compiled once.
+// Thread-safe: lookups take a reader lock, misses compile outside any lock
+// and then insert under the writer lock. Bounded: past [capacity] entries
+// per kind an arbitrary entry is evicted (OPA does the same); entries are
+// shared_ptrs, so an evaluation still using an evicted pattern keeps it
+// alive.
+//
+//   PatternCache cache;
+//   VERDICT_ASSIGN_OR_RETURN(auto re, cache.CompiledRegex("^a+$"));
+//   bool m = RE2::PartialMatch("aaa", *re);
+//
+// Builtins reach it through BuiltinContext::patterns; when that is null
+// they compile per call through the same functions (CompileRegex/Glob).
+//
+// Tested by tests/builtins/regex_test.cc (PatternCacheTest).
+#ifndef VERDICT_BUILTINS_PATTERNS_H_
+#define VERDICT_BUILTINS_PATTERNS_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "base/limits.h"
+#include "builtins/glob.h"
+#include "re2/re2.h"
+
+namespace verdict::builtins {
+
+// CompileRegex(): [pattern] with Go regexp (RE2) syntax; an error with
+// Go's wording ("error parsing regexp: ...") when it does not compile.
+absl::StatusOr<std::shared_ptr<const RE2>> CompileRegex(std::string_view pattern);
+
+class PatternCache {
+ public:
+  explicit PatternCache(size_t capacity = limits::kMaxCachedPatterns)
+      : capacity_(capacity) {}
+  // Holds a mutex.
+  PatternCache(const PatternCache&) = delete;
+  PatternCache& operator=(const PatternCache&) = delete;
+
+  // CompiledRegex(): the compiled [pattern], compiling it on first use.
+  absl::StatusOr<std::shared_ptr<const RE2>> CompiledRegex(std::string_view pattern);
+
+  // CompiledGlob(): the compiled glob for [pattern] with [delimiters].
+  absl::StatusOr<std::shared_ptr<const Glob>> CompiledGlob(
+      std::string_view pattern, std::u32string_view delimiters);
+
+  // Entries currently cached (both kinds), for tests and stats.
+  size_t size() const;
+
+ private:
+  const size_t capacity_;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<const RE2>> regexes_
+      ABSL_GUARDED_BY(mu_);
+  // Keyed by pattern, then by delimiter list (almost always one entry), so
+  // a lookup needs no key string to be built.
+  struct GlobEntry {
+    std::u32string delimiters;
+    std::shared_ptr<const Glob> glob;
+  };
+  absl::flat_hash_map<std::string, std::vector<GlobEntry>> globs_ ABSL_GUARDED_BY(mu_);
+  size_t num_globs_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// Convenience for builtins: through [cache] when non-null, else compiled now.
+absl::StatusOr<std::shared_ptr<const RE2>> GetRegex(PatternCache* cache,
+                                                    std::string_view pattern);
+absl::StatusOr<std::shared_ptr<const Glob>> GetGlob(PatternCache* cache,
+                                                    std::string_view pattern,
+                                                    std::u32string_view delimiters);
+
+}  // namespace verdict::builtins
+
+#endif  // VERDICT_BUILTINS_PATTERNS_H_

@@ -1,0 +1,1003 @@
+// File: lib/value/number.cc
+//
+// Number literals, text, order and arithmetic; the semantics are summarized
+// in number.h and argued in docs/values.md. Pieces, bottom up:
+//   - Decimal <-> Value (FromDecimal picks the canonical representation),
+//   - a small unsigned bignum (base 2^32 limbs, Knuth's algorithm D) for
+//     exact integer results past int64,
+//   - long double (64-bit mantissa, OPA's big.Float default precision) for
+//     every inexact operation, with the shortest decimal that round-trips.
+//
+// Tested by tests/value/number_test.cc.
+#include "value/number.h"
+
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "base/check.h"
+#include "base/error_code.h"
+#include "base/limits.h"
+
+namespace verdict::value {
+
+using value_internal::BigCell;
+
+namespace {
+
+constexpr uint64_t kPow10[20] = {1ull,
+                                 10ull,
+                                 100ull,
+                                 1000ull,
+                                 10000ull,
+                                 100000ull,
+                                 1000000ull,
+                                 10000000ull,
+                                 100000000ull,
+                                 1000000000ull,
+                                 10000000000ull,
+                                 100000000000ull,
+                                 1000000000000ull,
+                                 10000000000000ull,
+                                 100000000000000ull,
+                                 1000000000000000ull,
+                                 10000000000000000ull,
+                                 100000000000000000ull,
+                                 1000000000000000000ull,
+                                 10000000000000000000ull};
+
+absl::Status ArithError(std::string_view message) {
+  return MakeError(ErrorCode::kEvalBuiltinError, message);
+}
+
+// Strips leading and trailing zeros of d.digits (adjusting the exponent).
+void Normalize(Decimal* d) {
+  size_t lead = 0;
+  while (lead < d->digits.size() && d->digits[lead] == '0') ++lead;
+  d->digits.erase(0, lead);
+  size_t end = d->digits.size();
+  while (end > 0 && d->digits[end - 1] == '0') --end;
+  d->exponent += static_cast<int64_t>(d->digits.size() - end);
+  d->digits.resize(end);
+  if (d->digits.empty()) {
+    d->negative = false;
+    d->exponent = 0;
+  }
+}
+
+// Digits of a uint64 into [d] (normalized).
+Decimal DecimalFromU64(uint64_t u, bool negative) {
+  Decimal d;
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, u);
+  d.digits.assign(buf, r.ptr);
+  d.negative = negative;
+  Normalize(&d);
+  return d;
+}
+
+// Parses to_chars' scientific output "[-]d[.ddd]e[+-]dd".
+Decimal DecimalFromScientific(std::string_view s) {
+  Decimal d;
+  size_t i = 0;
+  if (i < s.size() && s[i] == '-') {
+    d.negative = true;
+    ++i;
+  }
+  int64_t frac = 0;
+  bool in_frac = false;
+  for (; i < s.size() && s[i] != 'e'; ++i) {
+    if (s[i] == '.') {
+      in_frac = true;
+      continue;
+    }
+    d.digits.push_back(s[i]);
+    if (in_frac) ++frac;
+  }
+  int64_t e = 0;
+  if (i < s.size()) {
+    ++i;  // 'e'
+    bool neg = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
+    for (; i < s.size(); ++i) e = e * 10 + (s[i] - '0');
+    if (neg) e = -e;
+  }
+  d.exponent = e - frac;
+  Normalize(&d);
+  return d;
+}
+
+constexpr long double kPow10L[28] = {
+    1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
+    1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+    1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+
+// The shortest decimal of a double as digits m (at most 17) and exponent,
+// without allocating: d = m * 10^exp.
+void ShortestDigits(double x, uint64_t* m, int* exp) {
+  char buf[40];
+  auto r = std::to_chars(buf, buf + sizeof buf, std::fabs(x), std::chars_format::scientific);
+  uint64_t mant = 0;
+  int frac = 0;
+  bool in_frac = false;
+  const char* p = buf;
+  for (; p < r.ptr && *p != 'e'; ++p) {
+    if (*p == '.') {
+      in_frac = true;
+      continue;
+    }
+    mant = mant * 10 + static_cast<uint64_t>(*p - '0');
+    if (in_frac) ++frac;
+  }
+  int e = 0;
+  bool neg = false;
+  if (p < r.ptr) {
+    ++p;
+    if (*p == '+' || *p == '-') neg = *p++ == '-';
+    for (; p < r.ptr; ++p) e = e * 10 + (*p - '0');
+  }
+  *m = mant;
+  *exp = (neg ? -e : e) - frac;
+}
+
+// m * 10^exp in long double with one rounding (Clinger's fast path), when
+// m fits the 64-bit mantissa and 10^|exp| is exact; false otherwise.
+bool FastLongDouble(uint64_t m, int64_t exp, long double* out) {
+  if (exp < -27 || exp > 27) return false;
+  long double x = static_cast<long double>(m);
+  *out = exp < 0 ? x / kPow10L[-exp] : x * kPow10L[exp];
+  return true;
+}
+
+Decimal DecimalFromDouble(double x) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
+  return DecimalFromScientific(std::string_view(buf, r.ptr - buf));
+}
+
+Decimal DecimalFromLongDouble(long double x) {
+  char buf[128];
+  auto r = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
+  return DecimalFromScientific(std::string_view(buf, r.ptr - buf));
+}
+
+// Digits as uint64 when there are at most 19.
+bool DigitsToU64(const std::string& digits, uint64_t* out) {
+  if (digits.size() > 19) return false;
+  uint64_t u = 0;
+  for (char c : digits) u = u * 10 + static_cast<uint64_t>(c - '0');
+  *out = u;
+  return true;
+}
+
+// Nearest long double to a decimal. Clinger's fast path when the digits fit
+// the 64-bit mantissa and 10^|e| is exact (e <= 27): one rounding only.
+long double LongDoubleFromDecimal(const Decimal& d) {
+  if (d.digits.empty()) return 0.0L;
+  uint64_t m;
+  long double x;
+  if (DigitsToU64(d.digits, &m) && FastLongDouble(m, d.exponent, &x)) {
+    return d.negative ? -x : x;
+  }
+  std::string text = d.digits + "e" + std::to_string(d.exponent);
+  x = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), x);
+  if (r.ec == std::errc::result_out_of_range) {
+    // Overflow or underflow: decide by the decimal exponent.
+    int64_t p = static_cast<int64_t>(d.digits.size()) + d.exponent;
+    x = p > 0 ? std::numeric_limits<long double>::infinity() : 0.0L;
+  }
+  return d.negative ? -x : x;
+}
+
+// Same for double (only used to build canonical kDouble values).
+double DoubleFromDecimal(const Decimal& d) {
+  uint64_t m;
+  if (DigitsToU64(d.digits, &m) && m < (uint64_t{1} << 53) && d.exponent >= -22 &&
+      d.exponent <= 22) {
+    double x = static_cast<double>(m);
+    double p = 1.0;  // 10^k is exact in a double up to k = 22
+    for (int64_t k = 0; k < (d.exponent < 0 ? -d.exponent : d.exponent); ++k) p *= 10.0;
+    x = d.exponent < 0 ? x / p : x * p;
+    return d.negative ? -x : x;
+  }
+  std::string text = d.digits + "e" + std::to_string(d.exponent);
+  double x = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), x);
+  if (r.ec == std::errc::result_out_of_range) {
+    int64_t p = static_cast<int64_t>(d.digits.size()) + d.exponent;
+    x = p > 0 ? std::numeric_limits<double>::infinity() : 0.0;
+  }
+  return d.negative ? -x : x;
+}
+
+bool SameDecimal(const Decimal& a, const Decimal& b) {
+  return a.negative == b.negative && a.exponent == b.exponent && a.digits == b.digits;
+}
+
+Value RawDouble(double d) {
+  // Value::Double() normalizes integral doubles; callers here already did.
+  return Value::Double(d);
+}
+
+Value NewBig(const Decimal& d, Arena* arena) {
+  size_t n = d.digits.size();
+  size_t bytes = sizeof(BigCell) + n;
+  void* mem = arena != nullptr ? arena->Allocate(bytes) : ::operator new(bytes);
+  auto* cell = new (mem) BigCell();
+  cell->refs.store(1, std::memory_order_relaxed);
+  cell->kind = Kind::kNumber;
+  cell->flags = arena != nullptr ? value_internal::kArenaCell : value_internal::kHeapCell;
+  cell->negative = d.negative ? 1 : 0;
+  cell->size = n;
+  cell->exponent = d.exponent;
+  std::memcpy(const_cast<char*>(cell->digits()), d.digits.data(), n);
+  return Value::FromCell(Kind::kNumber, static_cast<uint8_t>(NumberRep::kBig), cell,
+                         arena == nullptr);
+}
+
+// ---------------------------------------------------------------------------
+// Bignum: magnitudes in base 2^32, little-endian, no high zero limbs.
+using Mag = std::vector<uint32_t>;
+
+void Trim(Mag* a) {
+  while (!a->empty() && a->back() == 0) a->pop_back();
+}
+
+int CmpMag(const Mag& a, const Mag& b) {
+  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  for (size_t i = a.size(); i-- > 0;) {
+    if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+Mag AddMag(const Mag& a, const Mag& b) {
+  const Mag& x = a.size() >= b.size() ? a : b;
+  const Mag& y = a.size() >= b.size() ? b : a;
+  Mag r(x.size() + 1);
+  uint64_t carry = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    uint64_t s = uint64_t{x[i]} + (i < y.size() ? y[i] : 0) + carry;
+    r[i] = static_cast<uint32_t>(s);
+    carry = s >> 32;
+  }
+  r[x.size()] = static_cast<uint32_t>(carry);
+  Trim(&r);
+  return r;
+}
+
+// a - b with a >= b.
+Mag SubMag(const Mag& a, const Mag& b) {
+  Mag r(a.size());
+  int64_t borrow = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    int64_t s = int64_t{a[i]} - (i < b.size() ? int64_t{b[i]} : 0) - borrow;
+    borrow = s < 0 ? 1 : 0;
+    r[i] = static_cast<uint32_t>(s + (borrow << 32));
+  }
+  Trim(&r);
+  return r;
+}
+
+Mag MulMag(const Mag& a, const Mag& b) {
+  if (a.empty() || b.empty()) return {};
+  Mag r(a.size() + b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    uint64_t carry = 0;
+    for (size_t j = 0; j < b.size(); ++j) {
+      uint64_t t = uint64_t{a[i]} * b[j] + r[i + j] + carry;
+      r[i + j] = static_cast<uint32_t>(t);
+      carry = t >> 32;
+    }
+    r[i + b.size()] = static_cast<uint32_t>(carry);
+  }
+  Trim(&r);
+  return r;
+}
+
+// a = a * m + add (small m, add).
+void MulAddSmall(Mag* a, uint32_t m, uint32_t add) {
+  uint64_t carry = add;
+  for (uint32_t& limb : *a) {
+    uint64_t t = uint64_t{limb} * m + carry;
+    limb = static_cast<uint32_t>(t);
+    carry = t >> 32;
+  }
+  if (carry != 0) a->push_back(static_cast<uint32_t>(carry));
+}
+
+// a /= d, returns the remainder.
+uint32_t DivSmall(Mag* a, uint32_t d) {
+  uint64_t rem = 0;
+  for (size_t i = a->size(); i-- > 0;) {
+    uint64_t cur = (rem << 32) | (*a)[i];
+    (*a)[i] = static_cast<uint32_t>(cur / d);
+    rem = cur % d;
+  }
+  Trim(a);
+  return static_cast<uint32_t>(rem);
+}
+
+// Knuth's algorithm D (TAOCP 4.3.1), as in Hacker's Delight divmnu.
+void DivModMag(const Mag& u, const Mag& v, Mag* q, Mag* r) {
+  VERDICT_CHECK(!v.empty());
+  if (CmpMag(u, v) < 0) {
+    q->clear();
+    *r = u;
+    return;
+  }
+  if (v.size() == 1) {
+    *q = u;
+    uint32_t rem = DivSmall(q, v[0]);
+    r->clear();
+    if (rem != 0) r->push_back(rem);
+    return;
+  }
+  const size_t n = v.size();
+  const size_t m = u.size();
+  const int s = std::countl_zero(v.back());
+  Mag vn(n), un(m + 1);
+  for (size_t i = n - 1; i > 0; --i) {
+    vn[i] = (v[i] << s) | (s == 0 ? 0 : static_cast<uint32_t>(uint64_t{v[i - 1]} >> (32 - s)));
+  }
+  vn[0] = v[0] << s;
+  un[m] = s == 0 ? 0 : static_cast<uint32_t>(uint64_t{u[m - 1]} >> (32 - s));
+  for (size_t i = m - 1; i > 0; --i) {
+    un[i] = (u[i] << s) | (s == 0 ? 0 : static_cast<uint32_t>(uint64_t{u[i - 1]} >> (32 - s)));
+  }
+  un[0] = u[0] << s;
+  q->assign(m - n + 1, 0);
+  const uint64_t b = uint64_t{1} << 32;
+  for (size_t jj = m - n + 1; jj-- > 0;) {
+    const size_t j = jj;
+    uint64_t num = (uint64_t{un[j + n]} << 32) | un[j + n - 1];
+    uint64_t qhat = num / vn[n - 1];
+    uint64_t rhat = num - qhat * vn[n - 1];
+    while (qhat >= b || qhat * vn[n - 2] > b * rhat + un[j + n - 2]) {
+      --qhat;
+      rhat += vn[n - 1];
+      if (rhat >= b) break;
+    }
+    int64_t k = 0;
+    int64_t t = 0;
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t p = qhat * vn[i];
+      t = int64_t{un[i + j]} - k - static_cast<int64_t>(p & 0xffffffffu);
+      un[i + j] = static_cast<uint32_t>(t);
+      k = static_cast<int64_t>(p >> 32) - (t >> 32);
+    }
+    t = int64_t{un[j + n]} - k;
+    un[j + n] = static_cast<uint32_t>(t);
+    (*q)[j] = static_cast<uint32_t>(qhat);
+    if (t < 0) {
+      (*q)[j] -= 1;
+      uint64_t c = 0;
+      for (size_t i = 0; i < n; ++i) {
+        uint64_t sum = uint64_t{un[i + j]} + vn[i] + c;
+        un[i + j] = static_cast<uint32_t>(sum);
+        c = sum >> 32;
+      }
+      un[j + n] = static_cast<uint32_t>(un[j + n] + c);
+    }
+  }
+  r->assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    (*r)[i] = (un[i] >> s) |
+              (s == 0 ? 0 : static_cast<uint32_t>(uint64_t{un[i + 1]} << (32 - s)));
+  }
+  Trim(q);
+  Trim(r);
+}
+
+struct BigInt {
+  bool negative = false;
+  Mag mag;
+};
+
+// Integral decimal -> BigInt; false past limits::kMaxExactDigits.
+bool BigIntFromDecimal(const Decimal& d, BigInt* out) {
+  VERDICT_DCHECK(d.exponent >= 0 || d.digits.empty());
+  size_t total = d.digits.size() + static_cast<size_t>(d.exponent);
+  if (total > limits::kMaxExactDigits) return false;
+  out->negative = d.negative;
+  out->mag.clear();
+  uint32_t chunk = 0;
+  int in_chunk = 0;
+  auto push_digit = [&](int digit) {
+    chunk = chunk * 10 + static_cast<uint32_t>(digit);
+    if (++in_chunk == 9) {
+      MulAddSmall(&out->mag, 1000000000u, chunk);
+      chunk = 0;
+      in_chunk = 0;
+    }
+  };
+  for (char c : d.digits) push_digit(c - '0');
+  for (int64_t i = 0; i < d.exponent; ++i) push_digit(0);
+  if (in_chunk > 0) MulAddSmall(&out->mag, static_cast<uint32_t>(kPow10[in_chunk]), chunk);
+  Trim(&out->mag);
+  return true;
+}
+
+Decimal DecimalFromBigInt(const BigInt& b) {
+  Decimal d;
+  Mag m = b.mag;
+  std::string rev;
+  while (!m.empty()) {
+    uint32_t rem = DivSmall(&m, 1000000000u);
+    for (int i = 0; i < 9; ++i) {
+      rev.push_back(static_cast<char>('0' + rem % 10));
+      rem /= 10;
+    }
+  }
+  d.digits.assign(rev.rbegin(), rev.rend());
+  d.negative = b.negative;
+  Normalize(&d);
+  return d;
+}
+
+BigInt BigIntFromI64(int64_t i) {
+  BigInt b;
+  b.negative = i < 0;
+  uint64_t u = i < 0 ? 0 - static_cast<uint64_t>(i) : static_cast<uint64_t>(i);
+  while (u != 0) {
+    b.mag.push_back(static_cast<uint32_t>(u));
+    u >>= 32;
+  }
+  return b;
+}
+
+BigInt AddBig(const BigInt& a, const BigInt& b) {
+  BigInt r;
+  if (a.negative == b.negative) {
+    r.mag = AddMag(a.mag, b.mag);
+    r.negative = a.negative;
+  } else if (CmpMag(a.mag, b.mag) >= 0) {
+    r.mag = SubMag(a.mag, b.mag);
+    r.negative = a.negative;
+  } else {
+    r.mag = SubMag(b.mag, a.mag);
+    r.negative = b.negative;
+  }
+  if (r.mag.empty()) r.negative = false;
+  return r;
+}
+
+BigInt MulBig(const BigInt& a, const BigInt& b) {
+  BigInt r;
+  r.mag = MulMag(a.mag, b.mag);
+  r.negative = !r.mag.empty() && a.negative != b.negative;
+  return r;
+}
+
+// Operand as an exact BigInt, when integral and within limits.
+bool ToBigInt(const Value& v, BigInt* out) {
+  if (v.is_int()) {
+    *out = BigIntFromI64(v.as_int());
+    return true;
+  }
+  if (!IsIntegral(v)) return false;
+  return BigIntFromDecimal(ToDecimal(v), out);
+}
+
+Value FromBigInt(const BigInt& b, Arena* arena) {
+  if (b.mag.size() <= 2) {
+    uint64_t u = b.mag.empty() ? 0 : b.mag[0];
+    if (b.mag.size() == 2) u |= uint64_t{b.mag[1]} << 32;
+    if (!b.negative && u <= static_cast<uint64_t>(INT64_MAX)) {
+      return Value::Int(static_cast<int64_t>(u));
+    }
+    if (b.negative && u <= uint64_t{1} << 63) {
+      return Value::Int(static_cast<int64_t>(0 - u));
+    }
+  }
+  return FromDecimal(DecimalFromBigInt(b), arena);
+}
+
+Value FromI128(__int128_t x, Arena* arena) {
+  if (x >= INT64_MIN && x <= INT64_MAX) return Value::Int(static_cast<int64_t>(x));
+  bool neg = x < 0;
+  __uint128_t u = neg ? -static_cast<__uint128_t>(x) : static_cast<__uint128_t>(x);
+  std::string rev;
+  while (u != 0) {
+    rev.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
+    u /= 10;
+  }
+  Decimal d;
+  d.negative = neg;
+  d.digits.assign(rev.rbegin(), rev.rend());
+  Normalize(&d);
+  return FromDecimal(d, arena);
+}
+
+// Result of an inexact operation computed in long double: the shortest
+// decimal that round-trips at 64-bit precision, like big.Float.Text('g', -1).
+absl::StatusOr<Value> FromLongDouble(long double r, Arena* arena) {
+  if (!std::isfinite(r)) return ArithError("arithmetic result out of range");
+  if (r == 0) return Value::Int(0);
+  if (r > -9223372036854775808.0L && r < 9223372036854775808.0L) {
+    long double t = std::trunc(r);
+    if (t == r) return Value::Int(static_cast<int64_t>(r));
+  }
+  // Fast path: the double nearest r, printed shortest, may already read
+  // back as exactly r at 64 bits; then it is the answer (and a kDouble).
+  double d = static_cast<double>(r);
+  if (std::isfinite(d) && d != 0) {
+    uint64_t m;
+    int exp;
+    ShortestDigits(d, &m, &exp);
+    long double back;
+    if (FastLongDouble(m, exp, &back) && (d < 0 ? -back : back) == r) return RawDouble(d);
+  }
+  return FromDecimal(DecimalFromLongDouble(r), arena);
+}
+
+bool IsZero(const Value& v) {
+  return v.is_int() && v.as_int() == 0;  // canonical: zero is always Int(0)
+}
+
+int Sign(const Value& v) {
+  switch (v.number_rep()) {
+    case NumberRep::kInt:
+      return v.as_int() < 0 ? -1 : (v.as_int() > 0 ? 1 : 0);
+    case NumberRep::kDouble:
+      return v.as_double() < 0 ? -1 : 1;
+    case NumberRep::kBig:
+      return v.big_cell()->negative ? -1 : 1;
+  }
+  return 0;
+}
+
+int CompareDecimals(const Decimal& a, const Decimal& b) {
+  int sa = a.digits.empty() ? 0 : (a.negative ? -1 : 1);
+  int sb = b.digits.empty() ? 0 : (b.negative ? -1 : 1);
+  if (sa != sb) return sa < sb ? -1 : 1;
+  if (sa == 0) return 0;
+  // Same sign: compare magnitudes by decimal point position, then digits.
+  int64_t pa = static_cast<int64_t>(a.digits.size()) + a.exponent;
+  int64_t pb = static_cast<int64_t>(b.digits.size()) + b.exponent;
+  int mag;
+  if (pa != pb) {
+    mag = pa < pb ? -1 : 1;
+  } else {
+    int c = a.digits.compare(b.digits);  // shorter prefix is smaller
+    mag = c == 0 ? 0 : (c < 0 ? -1 : 1);
+  }
+  return sa > 0 ? mag : -mag;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Decimal <-> Value
+
+Value FromDecimal(const Decimal& d, Arena* arena) {
+  if (d.digits.empty()) return Value::Int(0);
+  const int64_t n = static_cast<int64_t>(d.digits.size());
+  const int64_t point = n + d.exponent;
+  if (d.exponent >= 0 && point <= 19) {
+    uint64_t u = 0;
+    DigitsToU64(d.digits, &u);
+    u *= kPow10[d.exponent];  // at most 19 digits: below 2^64
+    if (!d.negative && u <= static_cast<uint64_t>(INT64_MAX)) {
+      return Value::Int(static_cast<int64_t>(u));
+    }
+    if (d.negative && u <= uint64_t{1} << 63) return Value::Int(static_cast<int64_t>(0 - u));
+  }
+  // A double whose shortest decimal is exactly d? (Never with > 17 digits.)
+  if (n <= 17 && point > -330 && point < 310) {
+    double x = DoubleFromDecimal(d);
+    if (std::isfinite(x) && x != 0) {
+      // Up to 15 significant digits always round-trip in the normal range.
+      if ((n <= 15 && std::fabs(x) >= std::numeric_limits<double>::min()) ||
+          SameDecimal(DecimalFromDouble(x), d)) {
+        return RawDouble(x);
+      }
+    }
+  }
+  return NewBig(d, arena);
+}
+
+Decimal ToDecimal(const Value& v) {
+  switch (v.number_rep()) {
+    case NumberRep::kInt: {
+      int64_t i = v.as_int();
+      uint64_t u = i < 0 ? 0 - static_cast<uint64_t>(i) : static_cast<uint64_t>(i);
+      return DecimalFromU64(u, i < 0);
+    }
+    case NumberRep::kDouble:
+      return DecimalFromDouble(v.as_double());
+    case NumberRep::kBig: {
+      const BigCell* c = v.big_cell();
+      Decimal d;
+      d.negative = c->negative != 0;
+      d.digits.assign(c->digits(), c->size);
+      d.exponent = c->exponent;
+      return d;
+    }
+  }
+  return Decimal();
+}
+
+std::optional<Value> ParseNumber(std::string_view s, Arena* arena) {
+  size_t i = 0;
+  const size_t n = s.size();
+  bool negative = false;
+  if (i < n && s[i] == '-') {
+    negative = true;
+    ++i;
+  }
+  if (i >= n || s[i] < '0' || s[i] > '9') return std::nullopt;
+  size_t int_begin = i;
+  if (s[i] == '0') {
+    ++i;
+  } else {
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+  }
+  size_t int_end = i;
+  size_t frac_begin = i, frac_end = i;
+  if (i < n && s[i] == '.') {
+    ++i;
+    frac_begin = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    frac_end = i;
+    if (frac_end == frac_begin) return std::nullopt;
+  }
+  int64_t exp = 0;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool exp_neg = false;
+    if (i < n && (s[i] == '+' || s[i] == '-')) exp_neg = s[i++] == '-';
+    size_t exp_begin = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') {
+      if (exp < 1000000000) exp = exp * 10 + (s[i] - '0');  // saturate
+      ++i;
+    }
+    if (i == exp_begin) return std::nullopt;
+    if (exp_neg) exp = -exp;
+  }
+  if (i != n) return std::nullopt;
+
+  // Fast path: a plain integer of at most 18 digits.
+  if (frac_begin == frac_end && exp == 0 && int_end - int_begin <= 18) {
+    int64_t v = 0;
+    for (size_t k = int_begin; k < int_end; ++k) v = v * 10 + (s[k] - '0');
+    return Value::Int(negative ? -v : v);
+  }
+  Decimal d;
+  d.negative = negative;
+  d.digits.reserve((int_end - int_begin) + (frac_end - frac_begin));
+  d.digits.append(s.data() + int_begin, int_end - int_begin);
+  d.digits.append(s.data() + frac_begin, frac_end - frac_begin);
+  d.exponent = exp - static_cast<int64_t>(frac_end - frac_begin);
+  Normalize(&d);
+  if (!d.digits.empty() && (d.exponent > limits::kMaxNumberExponent ||
+                            d.exponent < -limits::kMaxNumberExponent)) {
+    return std::nullopt;
+  }
+  return FromDecimal(d, arena);
+}
+
+// ---------------------------------------------------------------------------
+// Text
+
+void AppendNumber(std::string* out, const Value& v) {
+  char buf[64];
+  switch (v.number_rep()) {
+    case NumberRep::kInt: {
+      auto r = std::to_chars(buf, buf + sizeof buf, v.as_int());
+      out->append(buf, r.ptr);
+      return;
+    }
+    case NumberRep::kDouble: {
+      double d = v.as_double();
+      if (!std::isfinite(d)) {
+        out->append("null");
+        return;
+      }
+      double a = std::fabs(d);
+      if (a < 1e-6 || a >= 1e21) {
+        // Go's encoding/json: 'e' format, "e-07" shortened to "e-7".
+        auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+        size_t len = static_cast<size_t>(r.ptr - buf);
+        if (len >= 4 && buf[len - 4] == 'e' && buf[len - 3] == '-' && buf[len - 2] == '0') {
+          buf[len - 2] = buf[len - 1];
+          --len;
+        }
+        out->append(buf, len);
+      } else {
+        auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
+        out->append(buf, r.ptr);
+      }
+      return;
+    }
+    case NumberRep::kBig:
+      break;
+  }
+  const BigCell* c = v.big_cell();
+  std::string_view digits(c->digits(), c->size);
+  const int64_t n = static_cast<int64_t>(c->size);
+  const int64_t e = c->exponent;
+  const int64_t point = n + e;
+  if (c->negative) out->push_back('-');
+  if (e >= 0 && e <= 20) {
+    out->append(digits);
+    out->append(static_cast<size_t>(e), '0');
+  } else if (e < 0 && point > 0) {
+    out->append(digits.substr(0, static_cast<size_t>(point)));
+    out->push_back('.');
+    out->append(digits.substr(static_cast<size_t>(point)));
+  } else if (e < 0 && point > -6) {
+    out->append("0.");
+    out->append(static_cast<size_t>(-point), '0');
+    out->append(digits);
+  } else {
+    out->push_back(digits[0]);
+    if (n > 1) {
+      out->push_back('.');
+      out->append(digits.substr(1));
+    }
+    out->push_back('e');
+    int64_t x = point - 1;
+    out->push_back(x < 0 ? '-' : '+');
+    out->append(std::to_string(x < 0 ? -x : x));
+  }
+}
+
+std::string NumberToString(const Value& v) {
+  std::string s;
+  AppendNumber(&s, v);
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// Order and hashing
+
+int CompareNumbers(const Value& a, const Value& b) {
+  NumberRep ra = a.number_rep();
+  NumberRep rb = b.number_rep();
+  if (ra == NumberRep::kInt && rb == NumberRep::kInt) {
+    return a.as_int() < b.as_int() ? -1 : (a.as_int() > b.as_int() ? 1 : 0);
+  }
+  if (ra != NumberRep::kBig && rb != NumberRep::kBig) {
+    // int vs double or double vs double: exact in long double (64-bit
+    // mantissa holds any int64). A non-integral double lies strictly between
+    // the same integers as its shortest decimal, so this agrees with the
+    // decimal order.
+    long double x = ra == NumberRep::kInt ? static_cast<long double>(a.as_int()) : a.as_double();
+    long double y = rb == NumberRep::kInt ? static_cast<long double>(b.as_int()) : b.as_double();
+    return x < y ? -1 : (x > y ? 1 : 0);
+  }
+  // A big number: compare decimals. Signs first, cheaply.
+  int sa = Sign(a), sb = Sign(b);
+  if (sa != sb) return sa < sb ? -1 : 1;
+  return CompareDecimals(ToDecimal(a), ToDecimal(b));
+}
+
+uint64_t HashNumber(const Value& v) {
+  auto mix = [](uint64_t x) {
+    __uint128_t r = static_cast<__uint128_t>(x ^ 0x9e3779b97f4a7c15ull) * 0xbf58476d1ce4e5b9ull;
+    return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+  };
+  switch (v.number_rep()) {
+    case NumberRep::kInt:
+      return mix(static_cast<uint64_t>(v.as_int()));
+    case NumberRep::kDouble:
+      return mix(v.raw_lo() ^ 0x5555555555555555ull);
+    case NumberRep::kBig:
+      break;
+  }
+  const BigCell* c = v.big_cell();
+  if (uint64_t h = c->hash.load(std::memory_order_relaxed); h != 0) return h;
+  uint64_t h = value_internal::HashBytes(c->digits(), c->size) ^
+               mix(static_cast<uint64_t>(c->exponent) * 2 + c->negative);
+  h = h != 0 ? h : 1;
+  c->hash.store(h, std::memory_order_relaxed);
+  return h;
+}
+
+long double ToLongDouble(const Value& v) {
+  // OPA parses the decimal text at 64-bit precision, so do the same from the
+  // decimal value (for a double: its shortest decimal, not its binary value).
+  switch (v.number_rep()) {
+    case NumberRep::kInt:
+      return static_cast<long double>(v.as_int());
+    case NumberRep::kDouble: {
+      double d = v.as_double();
+      uint64_t m;
+      int exp;
+      ShortestDigits(d, &m, &exp);
+      long double x;
+      if (std::isfinite(d) && FastLongDouble(m, exp, &x)) return d < 0 ? -x : x;
+      break;
+    }
+    case NumberRep::kBig:
+      break;
+  }
+  return LongDoubleFromDecimal(ToDecimal(v));
+}
+
+bool IsIntegral(const Value& v) {
+  switch (v.number_rep()) {
+    case NumberRep::kInt:
+      return true;
+    case NumberRep::kDouble: {
+      double d = v.as_double();
+      return std::isfinite(d) && std::trunc(d) == d;
+    }
+    case NumberRep::kBig:
+      return v.big_cell()->exponent >= 0;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Arithmetic
+
+absl::StatusOr<Value> Add(const Value& a, const Value& b, Arena* arena) {
+  if (a.is_int() && b.is_int()) {
+    int64_t r;
+    if (!__builtin_add_overflow(a.as_int(), b.as_int(), &r)) return Value::Int(r);
+    return FromI128(static_cast<__int128_t>(a.as_int()) + b.as_int(), arena);
+  }
+  BigInt x, y;
+  if (ToBigInt(a, &x) && ToBigInt(b, &y)) return FromBigInt(AddBig(x, y), arena);
+  return FromLongDouble(ToLongDouble(a) + ToLongDouble(b), arena);
+}
+
+absl::StatusOr<Value> Subtract(const Value& a, const Value& b, Arena* arena) {
+  if (a.is_int() && b.is_int()) {
+    int64_t r;
+    if (!__builtin_sub_overflow(a.as_int(), b.as_int(), &r)) return Value::Int(r);
+    return FromI128(static_cast<__int128_t>(a.as_int()) - b.as_int(), arena);
+  }
+  BigInt x, y;
+  if (ToBigInt(a, &x) && ToBigInt(b, &y)) {
+    y.negative = !y.negative && !y.mag.empty();
+    return FromBigInt(AddBig(x, y), arena);
+  }
+  return FromLongDouble(ToLongDouble(a) - ToLongDouble(b), arena);
+}
+
+absl::StatusOr<Value> Multiply(const Value& a, const Value& b, Arena* arena) {
+  if (a.is_int() && b.is_int()) {
+    int64_t r;
+    if (!__builtin_mul_overflow(a.as_int(), b.as_int(), &r)) return Value::Int(r);
+    return FromI128(static_cast<__int128_t>(a.as_int()) * b.as_int(), arena);
+  }
+  BigInt x, y;
+  if (ToBigInt(a, &x) && ToBigInt(b, &y) &&
+      (x.mag.size() + y.mag.size()) * 32 / 3 < limits::kMaxExactDigits) {
+    return FromBigInt(MulBig(x, y), arena);
+  }
+  return FromLongDouble(ToLongDouble(a) * ToLongDouble(b), arena);
+}
+
+absl::StatusOr<Value> Divide(const Value& a, const Value& b, Arena* arena) {
+  if (IsZero(b)) return ArithError("divide by zero");
+  if (a.is_int() && b.is_int()) {
+    int64_t x = a.as_int(), y = b.as_int();
+    if (!(x == INT64_MIN && y == -1) && x % y == 0) return Value::Int(x / y);
+  } else {
+    BigInt x, y;
+    if (ToBigInt(a, &x) && ToBigInt(b, &y)) {
+      Mag q, r;
+      DivModMag(x.mag, y.mag, &q, &r);
+      if (r.empty()) {
+        BigInt quotient;
+        quotient.mag = std::move(q);
+        quotient.negative = !quotient.mag.empty() && x.negative != y.negative;
+        return FromBigInt(quotient, arena);
+      }
+    }
+  }
+  if (a.is_int() && b.is_int() && a.as_int() == INT64_MIN && b.as_int() == -1) {
+    return FromI128(-static_cast<__int128_t>(INT64_MIN), arena);
+  }
+  return FromLongDouble(ToLongDouble(a) / ToLongDouble(b), arena);
+}
+
+absl::StatusOr<Value> Remainder(const Value& a, const Value& b, Arena* arena) {
+  if (!IsIntegral(a) || !IsIntegral(b)) return ArithError("modulo on floating-point number");
+  if (IsZero(b)) return ArithError("modulo by zero");
+  if (a.is_int() && b.is_int()) {
+    if (b.as_int() == -1) return Value::Int(0);
+    return Value::Int(a.as_int() % b.as_int());
+  }
+  BigInt x, y;
+  if (ToBigInt(a, &x) && ToBigInt(b, &y)) {
+    Mag q, r;
+    DivModMag(x.mag, y.mag, &q, &r);
+    BigInt rem;
+    rem.mag = std::move(r);
+    rem.negative = !rem.mag.empty() && x.negative;  // truncated: sign of a
+    return FromBigInt(rem, arena);
+  }
+  return FromLongDouble(std::fmod(ToLongDouble(a), ToLongDouble(b)), arena);
+}
+
+Value Negate(const Value& a, Arena* arena) {
+  switch (a.number_rep()) {
+    case NumberRep::kInt:
+      if (a.as_int() == INT64_MIN) return FromI128(-static_cast<__int128_t>(INT64_MIN), arena);
+      return Value::Int(-a.as_int());
+    case NumberRep::kDouble:
+      return Value::Double(-a.as_double());
+    case NumberRep::kBig:
+      break;
+  }
+  Decimal d = ToDecimal(a);
+  d.negative = !d.negative;
+  return FromDecimal(d, arena);
+}
+
+Value Abs(const Value& a, Arena* arena) { return Sign(a) < 0 ? Negate(a, arena) : a; }
+
+namespace {
+
+enum class RoundMode { kHalfAway, kCeil, kFloor };
+
+Value RoundDecimal(const Value& a, RoundMode mode, Arena* arena) {
+  if (IsIntegral(a)) return a;
+  if (a.number_rep() == NumberRep::kDouble) {
+    // The shortest decimal of a non-integral double lies strictly between
+    // the same integers and is x.5 exactly when the double is.
+    double d = a.as_double();
+    switch (mode) {
+      case RoundMode::kHalfAway:
+        return Value::Double(std::round(d));
+      case RoundMode::kCeil:
+        return Value::Double(std::ceil(d));
+      case RoundMode::kFloor:
+        return Value::Double(std::floor(d));
+    }
+  }
+  Decimal d = ToDecimal(a);  // exponent < 0: has a fraction
+  int64_t point = static_cast<int64_t>(d.digits.size()) + d.exponent;
+  Decimal whole;
+  whole.negative = d.negative;
+  char first_frac = '0';
+  if (point > 0) {
+    whole.digits = d.digits.substr(0, static_cast<size_t>(point));
+    first_frac = d.digits[static_cast<size_t>(point)];
+  } else if (point == 0) {
+    first_frac = d.digits[0];
+  }
+  bool up;  // away from zero
+  switch (mode) {
+    case RoundMode::kHalfAway:
+      up = first_frac >= '5';
+      break;
+    case RoundMode::kCeil:
+      up = !d.negative;
+      break;
+    case RoundMode::kFloor:
+    default:
+      up = d.negative;
+      break;
+  }
+  if (up) {
+    // Increment the integer digits.
+    std::string& w = whole.digits;
+    size_t k = w.size();
+    while (k > 0 && w[k - 1] == '9') w[--k] = '0';
+    if (k == 0) {
+      w.insert(w.begin(), '1');
+    } else {
+      ++w[k - 1];
+    }
+  }
+  Normalize(&whole);
+  return FromDecimal(whole, arena);
+}
+
+}  // namespace
+
+Value Round(const Value& a, Arena* arena) { return RoundDecimal(a, RoundMode::kHalfAway, arena); }
+Value Ceil(const Value& a, Arena* arena) { return RoundDecimal(a, RoundMode::kCeil, arena); }
+Value Floor(const Value& a, Arena* arena) { return RoundDecimal(a, RoundMode::kFloor, arena); }
+
+}  // namespace verdict::value

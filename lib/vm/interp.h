@@ -1,0 +1,191 @@
+// File: lib/vm/interp.h
+//
+// The interpreter: runs one function of a verified Program to its result.
+//
+//   // Once per program (shared read-only by every thread):
+//   VERDICT_ASSIGN_OR_RETURN(std::shared_ptr<const BoundProgram> bound,
+//                            BoundProgram::Bind(std::move(program)));
+//   // Once per thread, reused for every decision:
+//   EvalContext ctx;
+//   // Per decision:
+//   EvalOptions options;
+//   options.input = input;   // undefined Value: no input
+//   options.data = data;     // the base document (an object)
+//   VERDICT_ASSIGN_OR_RETURN(Value result,
+//                            Evaluate(ctx, *bound, fn, {}, options));
+//   // result lives in ctx.arena() (or in input/data/constants) until the
+//   // next evaluation: DeepCopy(result, nullptr) to keep it longer.
+//
+// Design (docs/vm.md has the long form): registers are one growing
+// std::vector<Value> per context, each call frame a window into it; calls
+// do not recurse on the C++ stack; zero-arity functions are memoized per
+// evaluation under a generation number that `with` overrides bump; all
+// scratch storage (registers, frames, accumulators, memo, arena) is kept
+// across evaluations, so a steady-state decision allocates nothing on the
+// heap.
+//
+// Thread safety: a BoundProgram is immutable and may be shared; an
+// EvalContext belongs to one thread at a time.
+//
+// Tested by tests/vm/interp_test.cc.
+#ifndef VERDICT_VM_INTERP_H_
+#define VERDICT_VM_INTERP_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "builtins/registry.h"
+#include "verdict/value.h"
+#include "vm/program.h"
+
+namespace verdict::vm {
+
+// BoundProgram
+//
+// A verified Program with its builtin names resolved to table entries, so
+// a CallBuiltin is one indirect call. Built once per program.
+class BoundProgram {
+ public:
+  // Bind()
+  //
+  // Verifies [program] and resolves its builtins with [lookup] (custom
+  // builtins of an engine come in through it).
+  static absl::StatusOr<std::shared_ptr<const BoundProgram>> Bind(
+      Program program, const BuiltinLookup& lookup = BuiltinLookup(&builtins::FindBuiltin));
+
+  const Program& program() const { return program_; }
+  const builtins::BuiltinInfo& builtin(uint32_t i) const { return *builtins_[i]; }
+
+ private:
+  BoundProgram() = default;
+  Program program_;
+  std::vector<const builtins::BuiltinInfo*> builtins_;
+};
+
+// Per-evaluation settings.
+struct EvalOptions {
+  // The input document; undefined means "no input" (LoadInput fails).
+  Value input;
+  // The base document root (`data`); undefined behaves as {}.
+  Value data;
+  // Builtin errors raise (with their own code) instead of making the
+  // expression undefined.
+  bool strict_builtin_errors = false;
+  // Instruction budget, checked on backward jumps and calls; 0 = none.
+  // Exceeding it is eval_limit_error.
+  uint64_t max_instructions = 0;
+  // Nested calls allowed; exceeding it is eval_limit_error.
+  uint32_t max_call_depth = 0;  // 0 = limits::kMaxCallDepth
+  // Set from another thread to stop the evaluation (eval_cancel_error);
+  // polled with the instruction budget.
+  const std::atomic<bool>* cancel = nullptr;
+  // Reset the context's arena before evaluating. A caller that has parsed
+  // the input into ctx.arena() calls ctx.Reset() first and sets this false.
+  bool reset_arena = true;
+  // Per-instruction trace (pc, op, operands, the frame's registers),
+  // appended here when not null. The environment variable
+  // VERDICT_VM_TRACE=1 sends the same trace to stderr. Off costs nothing:
+  // the traced loop is a separate instantiation of the interpreter.
+  std::string* trace = nullptr;
+};
+
+// Counters of the last evaluation (tests, benchmarks, policyc eval --stats).
+struct EvalStats {
+  uint64_t instructions = 0;  // instructions dispatched
+  uint64_t calls = 0;         // function frames pushed
+  uint64_t memo_hits = 0;     // calls answered by the memo
+  uint64_t builtin_calls = 0;
+};
+
+// EvalContext
+//
+// The reusable scratch state of one thread's evaluations.
+class EvalContext {
+ public:
+  EvalContext();
+  ~EvalContext();
+  // Holds raw pointers into its own vectors while evaluating.
+  EvalContext(const EvalContext&) = delete;
+  EvalContext& operator=(const EvalContext&) = delete;
+
+  // The arena for temporaries: values built while evaluating, and the
+  // input when the caller parses it here (see EvalOptions::reset_arena).
+  Arena& arena() { return arena_; }
+  // Reset(): kills every value in arena() and the references the context
+  // still holds from the last evaluation.
+  void Reset();
+
+  // Settings builtins read (pattern cache, clock, random seed). arena and
+  // the per-evaluation clock reading are set by Evaluate().
+  builtins::BuiltinContext& builtin_context() { return builtin_ctx_; }
+
+  const EvalStats& stats() const { return stats_; }
+
+ private:
+  friend class Interpreter;
+
+  struct Frame {
+    uint32_t function;
+    uint32_t base;      // regs_ index of R[0]
+    uint32_t acc_base;  // accs_ index of acc[0]
+    uint32_t call_pc;   // the Call/CallBuiltin in the caller; kNoReg for the entry
+    uint64_t memo_gen;  // generation the call started in (memoized calls)
+    uint32_t overrides; // overrides_.size() at the call: a return must match
+    bool memoize;       // store the result in memo_ on return
+  };
+  struct Accumulator {
+    AccKind kind = AccKind::kArray;
+    std::vector<Value> items;  // kObject: key, value, key, value ...
+  };
+  enum class MemoState : uint8_t { kRunning, kDone };
+  struct MemoEntry {
+    uint64_t gen = 0;  // valid while equal to the current generation
+    MemoState state = MemoState::kDone;
+    Value value;       // undefined: the function is undefined
+  };
+  enum class OverrideKind : uint8_t { kInput, kData, kFunc, kBuiltin, kValue };
+  struct Override {
+    OverrideKind kind;
+    uint32_t target;       // function or builtin index (kFunc/kBuiltin/kValue)
+    uint32_t replacement;  // function index (kFunc/kBuiltin)
+    bool target_is_builtin;
+    Value path;            // kInput/kData: array of keys
+    Value value;           // kData/kValue: the value; kInput: the input it replaced
+    uint64_t saved_gen;
+  };
+
+  Arena arena_;
+  builtins::BuiltinContext builtin_ctx_;
+  std::vector<Value> regs_;
+  size_t regs_high_ = 0;  // registers touched since the last clear
+  std::vector<Frame> frames_;
+  std::vector<Accumulator> accs_;
+  size_t accs_high_ = 0;
+  std::vector<MemoEntry> memo_;
+  std::vector<Override> overrides_;
+  uint32_t call_overrides_ = 0;  // kFunc/kBuiltin/kValue entries in overrides_
+  uint32_t data_overrides_ = 0;  // kData entries in overrides_
+  uint64_t gen_counter_ = 0;
+  uint64_t gen_ = 0;
+  Value input_;
+  EvalStats stats_;
+};
+
+// Evaluate()
+//
+// Runs function [function] of [program] with [args] (one per parameter)
+// and returns its value, or an undefined Value when it is undefined.
+// Errors carry their OPA code and "file:line:col: " when the program has
+// a span for the failing instruction.
+absl::StatusOr<Value> Evaluate(EvalContext& ctx, const BoundProgram& program,
+                               uint32_t function, std::span<const Value> args,
+                               const EvalOptions& options);
+
+}  // namespace verdict::vm
+
+#endif  // VERDICT_VM_INTERP_H_

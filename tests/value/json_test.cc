@@ -1,0 +1,248 @@
+// Tests for JSON in and out (lib/value/json.cc, entry points in value.h).
+#include "value/json.h"
+
+#include <random>
+#include <string>
+
+#include "base/limits.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/status_matchers.h"
+#include "verdict/value.h"
+
+namespace verdict {
+namespace {
+
+using ::testing::HasSubstr;
+using ::verdict::testing::StatusIs;
+
+std::string RoundTrip(std::string_view json, Arena* arena = nullptr) {
+  absl::StatusOr<Value> v = ParseJson(json, arena);
+  if (!v.ok()) return "error: " + std::string(v.status().message());
+  return ToJson(*v);
+}
+
+TEST(JsonTest, CanonicalRoundTrip) {
+  EXPECT_EQ(RoundTrip(R"({"b":1,"a":[true,false,null,"x"],"c":{}})"),
+            R"({"a":[true,false,null,"x"],"b":1,"c":{}})");
+  EXPECT_EQ(RoundTrip(" [ 1 , 2 ,\n3 ] "), "[1,2,3]");
+  EXPECT_EQ(RoundTrip(R"("top")"), R"("top")");
+  EXPECT_EQ(RoundTrip("42"), "42");
+  EXPECT_EQ(RoundTrip("null"), "null");
+  EXPECT_EQ(RoundTrip("[]"), "[]");
+  // Keys sort bytewise.
+  EXPECT_EQ(RoundTrip(R"({"b":1,"B":2,"a":3,"aa":4})"), R"({"B":2,"a":3,"aa":4,"b":1})");
+}
+
+TEST(JsonTest, NumbersStayExact) {
+  EXPECT_EQ(RoundTrip("[12345678901234567890123,1e400,0.1,-0.0,1.5e300,1E+2,-5e-324]"),
+            "[12345678901234567890123,1e+400,0.1,0,1.5e+300,100,-5e-324]");
+  EXPECT_EQ(RoundTrip("[0.1000000000000000000001,9223372036854775808,-9223372036854775808]"),
+            "[0.1000000000000000000001,9223372036854775808,-9223372036854775808]");
+  ASSERT_OK_AND_ASSIGN(Value v, ParseJson("[1.0, 1]"));
+  EXPECT_EQ(v[0], v[1]);
+}
+
+TEST(JsonTest, UnicodeEscapesAndSurrogatePairs) {
+  ASSERT_OK_AND_ASSIGN(Value v, ParseJson(R"(["\u00e9\ud83d\ude00", "\n\t\"\\\/", "\u0000"])"));
+  EXPECT_EQ(v[0].as_string(), "\xc3\xa9\xf0\x9f\x98\x80");  // é😀
+  EXPECT_EQ(v[1].as_string(), "\n\t\"\\/");
+  EXPECT_EQ(v[2].as_string(), std::string(1, '\0'));
+  // Output writes UTF-8 as is and escapes like Go's encoding/json.
+  EXPECT_EQ(ToJson(v), "[\"\xc3\xa9\xf0\x9f\x98\x80\",\"\\n\\t\\\"\\\\/\",\"\\u0000\"]");
+}
+
+TEST(JsonTest, OutputEscaping) {
+  EXPECT_EQ(ToJson(Value::String("a<b>&c")), R"("a<b>&c")");  // no HTML escaping
+  EXPECT_EQ(ToJson(Value::String("\x01\x1f\b\f\r")), R"("\u0001\u001f\b\f\r")");
+  EXPECT_EQ(ToJson(Value::String("\xe2\x80\xa8|\xe2\x80\xa9")), R"("\u2028|\u2029")");
+  // Invalid UTF-8: each bad byte becomes \ufffd.
+  EXPECT_EQ(ToJson(Value::String("ok\xff\xfe!")), R"("ok\ufffd\ufffd!")");
+  EXPECT_EQ(ToJson(Value::String("\xed\xa0\x80")), R"("\ufffd\ufffd\ufffd")");  // surrogate
+  EXPECT_EQ(ToJson(Value::String("\xc0\xaf")), R"("\ufffd\ufffd")");            // overlong
+  EXPECT_EQ(ToJson(Value::String(std::string(30, 'x') + "\"")),
+            "\"" + std::string(30, 'x') + "\\\"\"");
+}
+
+TEST(JsonTest, SetsAndNonStringKeys) {
+  SetBuilder s;
+  s.Add(Value::Int(3));
+  s.Add(Value::String("a"));
+  s.Add(Value::Int(1));
+  ObjectBuilder o;
+  o.Add(Value::Int(1), Value::String("one"));
+  ArrayBuilder key;
+  key.Add(Value::Int(1));
+  key.Add(Value::String("x"));
+  o.Add(key.Build(), Value::Null());
+  o.Add(Value::String("set"), s.Build());
+  EXPECT_EQ(ToJson(o.Build()), R"({"1":"one","set":[1,3,"a"],"[1,\"x\"]":null})");
+  EXPECT_EQ(ToJson(Value()), "");
+}
+
+TEST(JsonTest, PrettyOutput) {
+  ASSERT_OK_AND_ASSIGN(Value v, ParseJson(R"({"b":[1,{"c":null}],"a":{},"d":[]})"));
+  EXPECT_EQ(ToPrettyJson(v),
+            "{\n"
+            "  \"a\": {},\n"
+            "  \"b\": [\n"
+            "    1,\n"
+            "    {\n"
+            "      \"c\": null\n"
+            "    }\n"
+            "  ],\n"
+            "  \"d\": []\n"
+            "}");
+}
+
+TEST(JsonTest, MarshalOptionsLikeGo) {
+  ASSERT_OK_AND_ASSIGN(Value v, ParseJson(R"({"h":"<a&b>","l":[1]})"));
+  std::string out;
+  value::JsonOptions html;
+  html.escape_html = true;
+  value::AppendJsonWith(&out, v, html);
+  EXPECT_EQ(out, R"({"h":"\u003ca\u0026b\u003e","l":[1]})");
+  out.clear();
+  value::JsonOptions indent;
+  indent.prefix = "> ";
+  indent.indent = "\t";
+  value::AppendJsonWith(&out, v, indent);
+  EXPECT_EQ(out, "{\n> \t\"h\": \"<a&b>\",\n> \t\"l\": [\n> \t\t1\n> \t]\n> }");
+}
+
+TEST(JsonTest, DuplicateKeysKeepTheLast) {
+  EXPECT_EQ(RoundTrip(R"({"a":1,"b":2,"a":3})"), R"({"a":3,"b":2})");
+}
+
+TEST(JsonTest, ErrorsCarryOffsets) {
+  struct Case {
+    std::string json;
+    std::string message;
+  } cases[] = {
+      {"[1,2", "offset"},
+      {R"({"a":1,})", "offset"},
+      {"tru", "offset"},
+      {"1 2", "offset 2"},
+      {"[1] x", "offset 4"},
+      {"{} {}", "offset 3"},
+      {"\"a b\" 2", "offset 6"},
+      {"true false", "offset 5"},
+      {"", "offset 0"},
+      {"[01]", "offset 1"},
+      {"[1.]", "offset 1"},
+      {"{\"a\" 1}", "offset"},
+      {"[\"ok\",\"\xff\"]", "offset 7: invalid UTF-8"},
+      {"[\"\\ud800\"]", "offset"},
+      {"[\"\\x\"]", "offset"},
+      {"[\"tab\there\"]", "offset"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_THAT(ParseJson(c.json),
+                StatusIs(ErrorCode::kJsonError, HasSubstr("invalid JSON at " + c.message)))
+        << c.json;
+  }
+}
+
+TEST(JsonTest, DeepNestingIsAnErrorNotACrash) {
+  auto nested = [](int depth) {
+    return std::string(static_cast<size_t>(depth), '[') + std::string(static_cast<size_t>(depth), ']');
+  };
+  EXPECT_OK(ParseJson(nested(limits::kMaxJsonDepth)));
+  EXPECT_THAT(ParseJson(nested(limits::kMaxJsonDepth + 1)),
+              StatusIs(ErrorCode::kJsonError, HasSubstr("nesting")));
+  EXPECT_THAT(ParseJson(nested(100000)), StatusIs(ErrorCode::kJsonError));
+  std::string objects;
+  for (int i = 0; i < 5000; ++i) objects += "{\"a\":";
+  objects += "1" + std::string(5000, '}');
+  EXPECT_THAT(ParseJson(objects), StatusIs(ErrorCode::kJsonError));
+}
+
+TEST(JsonTest, ArenaParsingAndReuse) {
+  Arena arena;
+  JsonParser parser;
+  std::string doc = R"({"user":{"name":"alice","roles":["admin","a-role-with-a-long-name"]},"n":1.5})";
+  ASSERT_OK_AND_ASSIGN(Value first, parser.Parse(doc, &arena));
+  std::string text = ToJson(first);
+  EXPECT_EQ(first.Get("user")->Get("name")->as_string(), "alice");
+  arena.Reset();
+  size_t reserved = arena.bytes_reserved();
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_OK_AND_ASSIGN(Value v, parser.Parse(doc, &arena));
+    EXPECT_EQ(ToJson(v), text);
+    arena.Reset();
+  }
+  EXPECT_EQ(arena.bytes_reserved(), reserved);
+}
+
+TEST(JsonTest, LargeObjectsAreIndexed) {
+  std::string doc = "{";
+  for (int i = 0; i < 5000; ++i) {
+    if (i > 0) doc += ",";
+    doc += "\"user" + std::to_string(i) + "\":" + std::to_string(i);
+  }
+  doc += "}";
+  Arena arena;
+  ASSERT_OK_AND_ASSIGN(Value v, ParseJson(doc, &arena));
+  ASSERT_EQ(v.size(), 5000u);
+  for (int i = 0; i < 5000; i += 7) {
+    const Value* x = v.Get("user" + std::to_string(i));
+    ASSERT_NE(x, nullptr);
+    EXPECT_EQ(*x, Value::Int(i));
+  }
+  EXPECT_EQ(v.Get("user5000"), nullptr);
+}
+
+TEST(JsonTest, MutatedDocumentsNeverCrashAndRoundTrip) {
+  // Random byte edits of valid documents: each parse either fails with a
+  // json_error or yields a value whose canonical text parses back to it.
+  const std::string seeds[] = {
+      R"({"a":[1,2.5,-3e10,"x\u00e9",true,null],"b":{"c":"d","e":[]},"f":12345678901234567890})",
+      R"([{"k":"v"},[[[]]],"\ud83d\ude00",0.1,1e400,-0])",
+  };
+  std::mt19937 rng(1234);
+  const char alphabet[] = "{}[]\",:0123456789.eE+-tfnulrsa \\\x80\xff";
+  int parsed = 0;
+  for (int t = 0; t < 4000; ++t) {
+    std::string doc = seeds[t % 2];
+    int edits = 1 + static_cast<int>(rng() % 3);
+    for (int e = 0; e < edits; ++e) {
+      size_t at = rng() % doc.size();
+      switch (rng() % 3) {
+        case 0:
+          doc[at] = alphabet[rng() % (sizeof(alphabet) - 1)];
+          break;
+        case 1:
+          doc.erase(at, 1);
+          break;
+        default:
+          doc.insert(at, 1, alphabet[rng() % (sizeof(alphabet) - 1)]);
+          break;
+      }
+      if (doc.empty()) doc = "x";
+    }
+    absl::StatusOr<Value> v = ParseJson(doc);
+    if (!v.ok()) {
+      EXPECT_THAT(v, StatusIs(ErrorCode::kJsonError, HasSubstr("invalid JSON at offset"))) << doc;
+      continue;
+    }
+    ++parsed;
+    std::string text = ToJson(*v);
+    absl::StatusOr<Value> again = ParseJson(text);
+    ASSERT_OK(again) << text;
+    EXPECT_EQ(*again, *v) << text;
+    EXPECT_EQ(ToJson(*again), text);
+  }
+  EXPECT_GT(parsed, 0);
+}
+
+TEST(JsonTest, Utf8Helpers) {
+  uint32_t rune = 0;
+  EXPECT_EQ(value::DecodeUtf8("\xf0\x9f\x98\x80", &rune), 4u);
+  EXPECT_EQ(rune, 0x1F600u);
+  EXPECT_EQ(value::DecodeUtf8("\xf4\x90\x80\x80", &rune), 0u);  // > U+10FFFF
+  EXPECT_EQ(value::FirstInvalidUtf8("abc\xc3\xa9\xff"), 5u);
+  EXPECT_EQ(value::FirstInvalidUtf8("abc"), 3u);
+}
+
+}  // namespace
+}  // namespace verdict

@@ -1,0 +1,256 @@
+// Tests for lib/value/number.h: literals, canonical representations, text,
+// exact integer arithmetic past int64, OPA-compatible inexact arithmetic.
+#include "value/number.h"
+
+#include <random>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/status_matchers.h"
+
+namespace verdict::value {
+namespace {
+
+using ::testing::HasSubstr;
+using ::verdict::testing::StatusIs;
+
+Value Num(std::string_view text) {
+  std::optional<Value> v = ParseNumber(text, nullptr);
+  EXPECT_TRUE(v.has_value()) << text;
+  return v ? *v : Value();
+}
+
+std::string Text(const absl::StatusOr<Value>& v) {
+  if (!v.ok()) return "error: " + std::string(v.status().message());
+  return NumberToString(*v);
+}
+std::string Text(const Value& v) { return NumberToString(v); }
+
+std::string I128ToString(__int128_t x) {
+  if (x == 0) return "0";
+  bool neg = x < 0;
+  __uint128_t u = neg ? -static_cast<__uint128_t>(x) : static_cast<__uint128_t>(x);
+  std::string s;
+  while (u != 0) {
+    s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
+    u /= 10;
+  }
+  return neg ? "-" + s : s;
+}
+
+TEST(NumberTest, CanonicalRepresentations) {
+  struct Case {
+    const char* text;
+    NumberRep rep;
+  } cases[] = {
+      {"0", NumberRep::kInt},
+      {"-0", NumberRep::kInt},
+      {"1.0", NumberRep::kInt},
+      {"1e2", NumberRep::kInt},
+      {"9223372036854775807", NumberRep::kInt},
+      {"-9223372036854775808", NumberRep::kInt},
+      {"9223372036854775808", NumberRep::kBig},
+      {"-9223372036854775809", NumberRep::kBig},
+      {"1.5", NumberRep::kDouble},
+      {"0.1", NumberRep::kDouble},
+      {"1e20", NumberRep::kDouble},
+      {"1e300", NumberRep::kDouble},
+      {"5e-324", NumberRep::kDouble},
+      {"12345678901234567890123", NumberRep::kBig},
+      {"1e400", NumberRep::kBig},
+      {"1e-400", NumberRep::kBig},
+      {"0.1000000000000000000001", NumberRep::kBig},
+      {"0.30000000000000004", NumberRep::kDouble},
+  };
+  for (const Case& c : cases) {
+    Value v = Num(c.text);
+    ASSERT_TRUE(v.is_number()) << c.text;
+    EXPECT_EQ(v.number_rep(), c.rep) << c.text;
+  }
+}
+
+TEST(NumberTest, RejectsNonLiterals) {
+  for (const char* bad : {"", "-", "01", "1.", ".5", "+1", "1e", "1e+", "1x", "0x10", " 1",
+                          "1 ", "NaN", "Infinity", "--1", "1e999999999999"}) {
+    EXPECT_FALSE(ParseNumber(bad, nullptr).has_value()) << bad;
+  }
+  EXPECT_THAT(Value::Number("1.2.3"), StatusIs(ErrorCode::kInvalidArgument));
+  // Zero with any exponent is fine.
+  EXPECT_EQ(Num("0e999999999999"), Value::Int(0));
+}
+
+TEST(NumberTest, Text) {
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"0", "0"},
+      {"-12", "-12"},
+      {"9223372036854775807", "9223372036854775807"},
+      {"0.1", "0.1"},
+      {"-2.5", "-2.5"},
+      {"1e20", "100000000000000000000"},
+      {"1e21", "1e+21"},
+      {"1.5e300", "1.5e+300"},
+      {"0.000001", "0.000001"},
+      {"1.5e-7", "1.5e-7"},
+      {"1e-10", "1e-10"},
+      {"12345678901234567890123", "12345678901234567890123"},
+      {"-12345678901234567890123", "-12345678901234567890123"},
+      {"1e400", "1e+400"},
+      {"-1.5e-400", "-1.5e-400"},
+      {"0.1000000000000000000001", "0.1000000000000000000001"},
+      {"123456789012345678901.5", "123456789012345678901.5"},
+      {"0.00000123456789012345678901", "0.00000123456789012345678901"},
+      {"1.23456789012345678901e-7", "1.23456789012345678901e-7"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(Text(Num(c.in)), c.out) << c.in;
+  // Text parses back to the same value.
+  for (const Case& c : cases) EXPECT_EQ(Num(c.out), Num(c.in)) << c.in;
+}
+
+TEST(NumberTest, DecimalArithmeticLikeOpa) {
+  EXPECT_EQ(Text(Add(Num("0.1"), Num("0.2"), nullptr)), "0.3");
+  // OPA's big.Float (64-bit mantissa) gives this too; not a decimal 0.2.
+  EXPECT_EQ(Text(Subtract(Num("0.3"), Num("0.1"), nullptr)), "0.20000000000000000002");
+  EXPECT_EQ(Text(Multiply(Num("0.083"), Value::Int(100), nullptr)), "8.3");
+  EXPECT_EQ(Text(Multiply(Num("1.1"), Num("1.1"), nullptr)), "1.21");
+  EXPECT_EQ(Text(Divide(Value::Int(7), Value::Int(2), nullptr)), "3.5");
+  EXPECT_EQ(Text(Divide(Value::Int(1), Value::Int(8), nullptr)), "0.125");
+  EXPECT_EQ(Text(Divide(Value::Int(987), Value::Int(10), nullptr)), "98.7");
+  // 64-bit mantissa, as OPA's big.Float: 1/3 has 20 significant digits.
+  absl::StatusOr<Value> third = Divide(Value::Int(1), Value::Int(3), nullptr);
+  EXPECT_EQ(Text(third), "0.33333333333333333334");
+  EXPECT_EQ(Text(Multiply(*third, Value::Int(3), nullptr)), "1");
+  EXPECT_EQ(Text(Add(Num("2.5"), Num("2.5"), nullptr)), "5");
+  EXPECT_TRUE(Add(Num("2.5"), Num("2.5"), nullptr)->is_int());
+}
+
+TEST(NumberTest, IntegerArithmeticIsExactPastInt64) {
+  Value max = Value::Int(INT64_MAX);
+  Value min = Value::Int(INT64_MIN);
+  EXPECT_EQ(Text(Add(max, Value::Int(1), nullptr)), "9223372036854775808");
+  EXPECT_EQ(Text(Subtract(min, Value::Int(1), nullptr)), "-9223372036854775809");
+  EXPECT_EQ(Text(Multiply(max, max, nullptr)), "85070591730234615847396907784232501249");
+  EXPECT_EQ(Text(Negate(min, nullptr)), "9223372036854775808");
+  EXPECT_EQ(Text(Abs(min, nullptr)), "9223372036854775808");
+  EXPECT_EQ(Text(Divide(min, Value::Int(-1), nullptr)), "9223372036854775808");
+  // And back into int64 when the result fits.
+  absl::StatusOr<Value> over = Add(max, Value::Int(1), nullptr);
+  absl::StatusOr<Value> back = Subtract(*over, Value::Int(1), nullptr);
+  EXPECT_TRUE(back->is_int());
+  EXPECT_EQ(*back, max);
+
+  Value a = Num("12345678901234567890123");
+  Value b = Num("98765432109876543210");
+  EXPECT_EQ(Text(Multiply(a, b, nullptr)), "1219326311370217952249611949260778341714830");
+  EXPECT_EQ(Text(Add(a, b, nullptr)), "12444444333344444433333");
+  EXPECT_EQ(Text(Subtract(a, b, nullptr)), "12246913469124691346913");
+  EXPECT_EQ(Text(Subtract(Negate(a, nullptr), b, nullptr)), "-12444444333344444433333");
+  absl::StatusOr<Value> product = Multiply(a, b, nullptr);
+  EXPECT_EQ(*Divide(*product, b, nullptr), a);
+  EXPECT_EQ(*Divide(*product, a, nullptr), b);
+  EXPECT_EQ(*Remainder(*product, a, nullptr), Value::Int(0));
+  // OPA's conformance case arithmetic/big_int.
+  EXPECT_NE(Num("28857836529306024611913"), Num("28857836529306024611912"));
+  EXPECT_GT(CompareNumbers(Num("28857836529306024611913"), Num("28857836529306024611912")), 0);
+}
+
+TEST(NumberTest, BigDivisionAgreesWithAlgebra) {
+  // (q * d + r) / d == q and % d == r for multi-limb operands.
+  std::mt19937_64 rng(7);
+  auto random_big = [&](int digits) {
+    std::string s(1, static_cast<char>('1' + rng() % 9));
+    for (int i = 1; i < digits; ++i) s.push_back(static_cast<char>('0' + rng() % 10));
+    return Num(s);
+  };
+  for (int t = 0; t < 300; ++t) {
+    Value q = random_big(1 + static_cast<int>(rng() % 60));
+    Value d = random_big(1 + static_cast<int>(rng() % 40));
+    Value r = random_big(1 + static_cast<int>(rng() % 40));
+    // Make r < d.
+    r = *Remainder(r, d, nullptr);
+    Value n = *Add(*Multiply(q, d, nullptr), r, nullptr);
+    EXPECT_EQ(*Remainder(n, d, nullptr), r) << Text(n) << " % " << Text(d);
+    Value exact = *Subtract(n, r, nullptr);
+    EXPECT_EQ(*Divide(exact, d, nullptr), q) << Text(exact) << " / " << Text(d);
+    // Signs: truncated remainder takes the dividend's sign.
+    if (!(r == Value::Int(0))) {
+      EXPECT_EQ(*Remainder(Negate(n, nullptr), d, nullptr), Negate(r, nullptr));
+      EXPECT_EQ(*Remainder(n, Negate(d, nullptr), nullptr), r);
+    }
+  }
+}
+
+TEST(NumberTest, Int64ArithmeticMatchesInt128) {
+  std::mt19937_64 rng(11);
+  for (int t = 0; t < 2000; ++t) {
+    int64_t x = static_cast<int64_t>(rng());
+    int64_t y = static_cast<int64_t>(rng() >> (rng() % 64));
+    if (t % 2) y = -y;
+    Value a = Value::Int(x), b = Value::Int(y);
+    EXPECT_EQ(Text(Add(a, b, nullptr)), I128ToString(__int128_t{x} + y));
+    EXPECT_EQ(Text(Subtract(a, b, nullptr)), I128ToString(__int128_t{x} - y));
+    EXPECT_EQ(Text(Multiply(a, b, nullptr)), I128ToString(__int128_t{x} * y));
+    if (y != 0) {
+      EXPECT_EQ(Text(Remainder(a, b, nullptr)), I128ToString(__int128_t{x} % y));
+    }
+  }
+}
+
+TEST(NumberTest, Errors) {
+  EXPECT_THAT(Divide(Value::Int(1), Value::Int(0), nullptr),
+              StatusIs(ErrorCode::kEvalBuiltinError, HasSubstr("divide by zero")));
+  EXPECT_THAT(Divide(Num("1.5"), Num("0.0"), nullptr),
+              StatusIs(ErrorCode::kEvalBuiltinError, HasSubstr("divide by zero")));
+  EXPECT_THAT(Remainder(Value::Int(1), Value::Int(0), nullptr),
+              StatusIs(ErrorCode::kEvalBuiltinError, HasSubstr("modulo by zero")));
+  EXPECT_THAT(Remainder(Num("1.5"), Value::Int(2), nullptr),
+              StatusIs(ErrorCode::kEvalBuiltinError, HasSubstr("modulo on floating-point number")));
+  EXPECT_EQ(Text(Remainder(Value::Int(-7), Value::Int(3), nullptr)), "-1");
+  EXPECT_EQ(Text(Remainder(Value::Int(7), Value::Int(-3), nullptr)), "1");
+  EXPECT_EQ(Text(Remainder(Value::Int(INT64_MIN), Value::Int(-1), nullptr)), "0");
+  // Integral doubles beyond int64 are integers for %.
+  EXPECT_EQ(Text(Remainder(Num("1e20"), Value::Int(7), nullptr)),
+            I128ToString(static_cast<__int128_t>(100000000000000000000.0L) % 7));
+}
+
+TEST(NumberTest, Rounding) {
+  EXPECT_EQ(Round(Num("2.5"), nullptr), Value::Int(3));
+  EXPECT_EQ(Round(Num("-2.5"), nullptr), Value::Int(-3));
+  EXPECT_EQ(Round(Num("2.4999"), nullptr), Value::Int(2));
+  EXPECT_EQ(Round(Value::Int(7), nullptr), Value::Int(7));
+  EXPECT_EQ(Ceil(Num("1.2"), nullptr), Value::Int(2));
+  EXPECT_EQ(Ceil(Num("-1.2"), nullptr), Value::Int(-1));
+  EXPECT_EQ(Floor(Num("-1.2"), nullptr), Value::Int(-2));
+  EXPECT_EQ(Floor(Num("1.8"), nullptr), Value::Int(1));
+  EXPECT_EQ(Text(Round(Num("12345678901234567890.5"), nullptr)), "12345678901234567891");
+  EXPECT_EQ(Text(Floor(Num("-99999999999999999999.5"), nullptr)), "-100000000000000000000");
+  EXPECT_EQ(Text(Ceil(Num("0.1000000000000000000001"), nullptr)), "1");
+  EXPECT_EQ(Text(Floor(Num("0.1000000000000000000001"), nullptr)), "0");
+  EXPECT_EQ(Text(Round(Num("-0.4000000000000000000001"), nullptr)), "0");
+}
+
+TEST(NumberTest, CompareAcrossRepresentations) {
+  EXPECT_LT(CompareNumbers(Value::Int(1), Value::Double(1.5)), 0);
+  EXPECT_GT(CompareNumbers(Value::Double(-0.5), Value::Int(-1)), 0);
+  EXPECT_LT(CompareNumbers(Value::Int(INT64_MAX), Value::Double(9223372036854775808.0)), 0);
+  EXPECT_LT(CompareNumbers(Num("9223372036854775808"), Value::Double(9223372036854775808.0)), 0);
+  EXPECT_LT(CompareNumbers(Value::Double(0.1), Num("0.1000000000000000000001")), 0);
+  EXPECT_GT(CompareNumbers(Value::Double(0.1), Num("0.0999999999999999999999")), 0);
+  EXPECT_LT(CompareNumbers(Num("-1e400"), Value::Double(-1e300)), 0);
+  EXPECT_GT(CompareNumbers(Num("1e-400"), Value::Int(0)), 0);
+  EXPECT_LT(CompareNumbers(Num("-1e-400"), Value::Int(0)), 0);
+}
+
+TEST(NumberTest, ToLongDoubleUsesTheDecimalValue) {
+  // OPA reads "0.1" at 64-bit precision, not the double 0.1 widened.
+  EXPECT_EQ(ToLongDouble(Num("0.1")), 0.1L);
+  EXPECT_NE(ToLongDouble(Num("0.1")), static_cast<long double>(0.1));
+  EXPECT_EQ(ToLongDouble(Value::Int(INT64_MAX)), 9223372036854775807.0L);
+  EXPECT_EQ(Num("1e400").ToDouble(), HUGE_VAL);
+}
+
+}  // namespace
+}  // namespace verdict::value
