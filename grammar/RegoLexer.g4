@@ -6,8 +6,8 @@
 //   - '.', '[' and '(' directly after a term (no space between) become
 //     DOT_ADJ, LBRACK_ADJ and LPAREN_ADJ: only those continue a ref or call,
 //     as in OPA, where `f (x)` is not a call and `a [1]` is not a ref;
-//   - a keyword directly followed by '.' or '[' becomes IDENT (OPA's
-//     "keywords in refs": `in.foo := 1`, `default.x`).
+//   - a keyword directly followed by '.' or '[', or directly after a '.',
+//     becomes IDENT (OPA's "keywords in refs": `in.foo := 1`, `x.default`).
 // Whitespace, newlines included, is skipped here: newlines only separate body
 // expressions, and parse.cc checks that between the expressions it produced.
 //

@@ -19,6 +19,7 @@
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "builtins/args.h"
+#include "builtins/codec.h"
 #include "builtins/functions.h"
 #include "builtins/utf8.h"
 #include "value/json.h"
@@ -141,9 +142,7 @@ absl::StatusOr<Value> Base64UrlEncodeNoPad(BuiltinContext& ctx, std::span<const 
   return Value::String(Base64Encode(s, kUrlAlphabet, false), ctx.arena);
 }
 
-// Unpadded input is padded first (RFC 7515 appendix C), as OPA does.
-absl::StatusOr<Value> Base64UrlDecode(BuiltinContext& ctx, std::span<const Value> args) {
-  VERDICT_ASSIGN_OR_RETURN(std::string_view s, StringArg("base64url.decode", args, 0));
+absl::StatusOr<std::string> DecodeBase64Url(std::string_view s) {
   std::string padded(s);
   if (!s.ends_with("=")) {
     switch (s.size() % 4) {
@@ -156,11 +155,21 @@ absl::StatusOr<Value> Base64UrlDecode(BuiltinContext& ctx, std::span<const Value
         padded += "=";
         break;
       default:
-        return BuiltinError("base64url.decode",
-                            absl::StrCat("illegal base64url string: ", Absl(s)));
+        return MakeError(ErrorCode::kEvalBuiltinError,
+                         absl::StrCat("illegal base64url string: ", Absl(s)));
     }
   }
-  absl::StatusOr<std::string> out = Base64Decode(padded, kUrlAlphabet);
+  return Base64Decode(padded, kUrlAlphabet);
+}
+
+std::string EncodeBase64Url(std::string_view s, bool pad) {
+  return Base64Encode(s, kUrlAlphabet, pad);
+}
+
+// Unpadded input is padded first (RFC 7515 appendix C), as OPA does.
+absl::StatusOr<Value> Base64UrlDecode(BuiltinContext& ctx, std::span<const Value> args) {
+  VERDICT_ASSIGN_OR_RETURN(std::string_view s, StringArg("base64url.decode", args, 0));
+  absl::StatusOr<std::string> out = DecodeBase64Url(s);
   if (!out.ok()) return BuiltinError("base64url.decode", Std(out.status().message()));
   return Value::String(*out, ctx.arena);
 }

@@ -345,33 +345,37 @@ absl::StatusOr<Value> GraphReachable(BuiltinContext& ctx, std::span<const Value>
 
 namespace {
 
-// OPA's pathBuilder: depth-first from [root], committing a path at leaves,
-// at nodes missing from the graph (without them) and at cycles.
-void BuildPaths(const Value& graph, const Value& root, std::vector<Value> path,
-                absl::flat_hash_set<Value, ValueHash> reached, SetBuilder& out, Arena* arena,
-                int depth) {
-  auto commit = [&](const std::vector<Value>& p) {
+// OPA's pathBuilder: depth-first from [root], committing a path at leaves
+// (with [root]), at nodes missing from the graph (without them) and where a
+// neighbour was already reached (with [root]). [reached] is shared by the
+// whole walk from one starting edge, and a node joins it only when the walk
+// descends from it, exactly as OPA does: the result depends on that order.
+void BuildPaths(const Value& graph, const Value& root, std::vector<Value>& path,
+                absl::flat_hash_set<Value, ValueHash>& reached, SetBuilder& out, Arena* arena) {
+  auto commit = [&](bool with_root) {
     ArrayBuilder a(arena);
-    for (const Value& v : p) a.Add(v);
+    for (const Value& v : path) a.Add(v);
+    if (with_root) a.Add(root);
     out.Add(a.Build());
   };
   const Value* edges = graph.Get(root);
-  if (edges == nullptr || depth > limits::kMaxJsonDepth) {
-    commit(path);
+  if (edges == nullptr) {
+    commit(false);
     return;
   }
-  path.push_back(root);
   std::span<const Value> next = Edges(edges);
-  if (next.empty()) {
-    commit(path);
+  if (next.empty() || path.size() > static_cast<size_t>(limits::kMaxJsonDepth)) {
+    commit(true);
     return;
   }
-  reached.insert(root);
   for (const Value& neighbour : next) {
     if (reached.contains(neighbour)) {
-      commit(path);
+      commit(true);
     } else {
-      BuildPaths(graph, neighbour, path, reached, out, arena, depth + 1);
+      reached.insert(root);
+      path.push_back(root);
+      BuildPaths(graph, neighbour, path, reached, out, arena);
+      path.pop_back();
     }
   }
 }
@@ -395,7 +399,8 @@ absl::StatusOr<Value> GraphReachablePaths(BuiltinContext& ctx, std::span<const V
     for (const Value& neighbour : next) {
       absl::flat_hash_set<Value, ValueHash> reached;
       reached.insert(node);
-      BuildPaths(*graph, neighbour, {node}, reached, out, ctx.arena, 0);
+      std::vector<Value> path = {node};
+      BuildPaths(*graph, neighbour, path, reached, out, ctx.arena);
     }
   }
   return out.Build();

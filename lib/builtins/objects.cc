@@ -472,6 +472,8 @@ absl::StatusOr<Value> PatchAt(BuiltinContext& ctx, const Value& doc,
       bool present = doc.Contains(seg);
       if (last) {
         if (op == PatchOp::kRemove && !present) return fail;
+        // Adding to a set: the path's last segment must be the value itself.
+        if (op == PatchOp::kAdd && !(seg == value)) return fail;
         SetBuilder out(ctx.arena);
         for (const Value& item : doc.items()) {
           if (!(item == seg)) out.Add(item);

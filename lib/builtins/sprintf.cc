@@ -24,6 +24,7 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
+#include "base/error_code.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "builtins/args.h"
@@ -814,6 +815,51 @@ absl::StatusOr<Value> Sprintf(BuiltinContext& ctx, std::span<const Value> args) 
   GoSprintf(format, converted, out);
   Value result = Value::String(out, ctx.arena);
   if (out.capacity() > 64 * 1024) std::string().swap(out);  // do not pin huge buffers
+  return result;
+}
+
+// internal.template_string([parts...]): the lowering of $"...{expr}..."
+// template strings. Literal parts are strings; each interpolated
+// expression arrives as the set of its values: empty prints
+// "<undefined>", one value prints as itself (strings bare, anything else in
+// Rego syntax), several are an error.
+absl::StatusOr<Value> InternalTemplateString(BuiltinContext& ctx, std::span<const Value> args) {
+  constexpr std::string_view kName = "internal.template_string";
+  const Value& parts = args[0];
+  if (!parts.is_array()) return OperandTypeError(kName, 0, parts, {"array"});
+  thread_local std::string out;
+  out.clear();
+  auto append = [&](const Value& v) {
+    if (v.is_string()) {
+      out.append(v.as_string());
+    } else {
+      AppendRegoText(&out, v);
+    }
+  };
+  for (const Value& part : parts.items()) {
+    switch (part.kind()) {
+      case Kind::kSet:
+        if (part.empty()) {
+          out.append("<undefined>");
+        } else if (part.size() == 1) {
+          append(part.items()[0]);
+        } else {
+          return MakeError(ErrorCode::kEvalConflictError,
+                           absl::StrCat(Absl(kName),
+                                        ": template-strings must not produce multiple outputs"));
+        }
+        break;
+      case Kind::kArray:
+      case Kind::kObject:
+        return BuiltinError(kName, absl::StrCat("illegal argument type: ",
+                                                Absl(TypeNameOf(part))));
+      default:
+        append(part);
+        break;
+    }
+  }
+  Value result = Value::String(out, ctx.arena);
+  if (out.capacity() > 64 * 1024) std::string().swap(out);
   return result;
 }
 

@@ -5,21 +5,26 @@
 // ParseRef (parse.h).
 //
 // Steps, in order (Parse()):
-//  1. Check the bytes: size limit, valid UTF-8, no NUL; skip a leading BOM.
+//  1. Check the bytes (literal.h): size limit, valid UTF-8, no NUL; skip a
+//     leading BOM.
 //  2. Lex everything into a token list. The lexer reads bytes (ByteStream),
 //     so token indices are byte offsets; columns are computed by SourceFile.
 //     Comments are collected for Module::comments.
-//  3. Adjust tokens (see RegoLexer.g4): keywords touching a following '.' or
-//     '[' become IDENT; '.', '[' and '(' touching a preceding term become
-//     DOT_ADJ, LBRACK_ADJ, LPAREN_ADJ.
+//  3. Adjust tokens (see grammar/README.md): keywords touching a following
+//     '.' or '[' (or a preceding '.') become IDENT; '.', '[' and '('
+//     touching a preceding term become DOT_ADJ, LBRACK_ADJ, LPAREN_ADJ.
 //  4. Refuse bracket nesting deeper than limits::kMaxSyntaxDepth before the
-//     (recursive) ANTLR parser runs.
+//     (recursive) ANTLR parser runs; deeply nested input is parsed on a
+//     thread with a large stack (RunOnLargeStack).
 //  5. Parse: fast SLL prediction first, full LL with error reporting if
 //     that fails (the standard ANTLR two-stage strategy).
 //  6. Build the AST (Builder), applying OPA's parse-time checks. Newlines
 //     between body expressions are checked here: the grammar lets
 //     expressions follow each other and the Builder requires a '\n' or ';'
 //     between two of them, exactly where OPA's parser does.
+//
+// Only the first syntax error ANTLR reports is kept (its recovery mostly
+// repeats it); the Builder's checks report every problem they find.
 //
 // Tested by tests/syntax/parse_test.cc, parse_error_test.cc and
 // conformance_parse_test.cc.
@@ -39,6 +44,7 @@
 #include "antlr4-runtime.h"
 #include "base/limits.h"
 #include "base/strings.h"
+#include "syntax/literal.h"
 
 namespace verdict::syntax {
 namespace {
@@ -261,117 +267,6 @@ class ErrorCollector : public antlr4::BaseErrorListener {
   Diagnostics& out_;
   int count_ = 0;
 };
-
-// ---------------------------------------------------------------------------
-// String literal decoding (JSON escapes, as OPA uses json.Unmarshal).
-
-void AppendUtf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// Four hex digits at [s] (which has at least 4 bytes), or -1.
-int ParseHex4(std::string_view s) {
-  int v = 0;
-  for (int i = 0; i < 4; ++i) {
-    char c = s[i];
-    int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else return -1;
-    v = v * 16 + d;
-  }
-  return v;
-}
-
-// Decodes the escapes of [raw] (the text between the quotes). On a bad
-// escape, returns its byte offset within [raw] in [bad_at]. With
-// [template_text], `\{` stands for '{'. Lone surrogates become U+FFFD, as
-// with Go's encoding/json.
-bool DecodeEscapes(std::string_view raw, bool template_text, std::string& out,
-                   size_t& bad_at) {
-  out.clear();
-  out.reserve(raw.size());
-  for (size_t i = 0; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c != '\\') {
-      out.push_back(c);
-      continue;
-    }
-    if (i + 1 >= raw.size()) {
-      bad_at = i;
-      return false;
-    }
-    char e = raw[++i];
-    switch (e) {
-      case '"': out.push_back('"'); break;
-      case '\\': out.push_back('\\'); break;
-      case '/': out.push_back('/'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
-      case '{':
-        if (!template_text) {
-          bad_at = i - 1;
-          return false;
-        }
-        out.push_back('{');
-        break;
-      case 'u': {
-        if (raw.size() < i + 5) {
-          bad_at = i - 1;
-          return false;
-        }
-        int cp = ParseHex4(raw.substr(i + 1, 4));
-        if (cp < 0) {
-          bad_at = i - 1;
-          return false;
-        }
-        i += 4;
-        uint32_t code = static_cast<uint32_t>(cp);
-        if (code >= 0xD800 && code < 0xDC00) {
-          // A high surrogate: combine with a following \uDC00-\uDFFF.
-          if (raw.size() >= i + 7 && raw[i + 1] == '\\' && raw[i + 2] == 'u') {
-            int low = ParseHex4(raw.substr(i + 3, 4));
-            if (low >= 0xDC00 && low < 0xE000) {
-              code = 0x10000 + ((code - 0xD800) << 10) +
-                     (static_cast<uint32_t>(low) - 0xDC00);
-              i += 6;
-            } else {
-              code = 0xFFFD;
-            }
-          } else {
-            code = 0xFFFD;
-          }
-        } else if (code >= 0xDC00 && code < 0xE000) {
-          code = 0xFFFD;
-        }
-        AppendUtf8(code, out);
-        break;
-      }
-      default:
-        bad_at = i - 1;
-        return false;
-    }
-  }
-  return true;
-}
 
 // ---------------------------------------------------------------------------
 // Builder: parse tree -> AST, with OPA's parse-time checks.
@@ -1364,34 +1259,16 @@ Term Builder::BuildPrimary(RegoParser::PrimaryContext* ctx, int depth) {
 Term Builder::BuildNumber(RegoParser::NumberTermContext* ctx) {
   Span span = SpanOf(ctx);
   std::string digits = ctx->NUMBER()->getText();
-  // OPA rejects leading zeros ("01") but allows "0", "0.5", "0e5".
-  if (digits.size() > 1 && digits[0] == '0' && digits[1] != '.' &&
-      !(digits.size() > 2 && (digits[1] == 'e' || digits[1] == 'E'))) {
-    Error(SpanOf(ctx->NUMBER()),
-          "unexpected number token: expected number without leading zero");
-  }
-  // OPA refuses numbers beyond 2^±100000 (about 10^±30103) at parse time.
-  long long magnitude = 0;  // decimal exponent of the leading digit
-  size_t i = 0;
-  while (i < digits.size() && digits[i] == '0') ++i;
-  size_t int_digits = 0;
-  while (i < digits.size() && digits[i] >= '0' && digits[i] <= '9') {
-    ++int_digits;
-    ++i;
-  }
-  magnitude = static_cast<long long>(int_digits);
-  size_t e = digits.find_first_of("eE");
-  if (e != std::string::npos) {
-    bool negative = e + 1 < digits.size() && digits[e + 1] == '-';
-    long long exp = 0;
-    for (size_t j = e + 1; j < digits.size(); ++j) {
-      if (digits[j] < '0' || digits[j] > '9') continue;
-      exp = std::min<long long>(exp * 10 + (digits[j] - '0'), 1LL << 40);
-    }
-    magnitude += negative ? -exp : exp;
-  }
-  if (magnitude > 30000 || magnitude < -30000) {
-    Error(span, "number too big");
+  switch (CheckNumberLiteral(digits)) {
+    case NumberProblem::kLeadingZero:
+      Error(SpanOf(ctx->NUMBER()),
+            "unexpected number token: expected number without leading zero");
+      break;
+    case NumberProblem::kTooBig:
+      Error(span, "number too big");
+      break;
+    case NumberProblem::kNone:
+      break;
   }
   std::string text = ctx->MINUS() != nullptr ? "-" + digits : digits;
   return Term::Number(std::move(text), span);
@@ -1481,44 +1358,12 @@ bool CheckBytes(const std::shared_ptr<const SourceFile>& file, Diagnostics& diag
                                   limits::kMaxSourceBytes, ")")});
     return false;
   }
-  size_t i = 0;
-  while (i < text.size()) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    uint32_t at = static_cast<uint32_t>(i);
-    if (c == 0) {
-      diags.push_back({ErrorCode::kParseError, Span::Of(file, at, at + 1),
-                       "illegal null character"});
-      return false;
-    }
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    bool ok = n != 0 && i + n <= text.size();
-    uint32_t cp = 0;
-    if (ok) {
-      cp = c & (0x7F >> n);
-      for (size_t j = 1; j < n; ++j) {
-        unsigned char cc = static_cast<unsigned char>(text[i + j]);
-        if ((cc & 0xC0) != 0x80) ok = false;
-        cp = (cp << 6) | (cc & 0x3F);
-      }
-      // Overlong forms, surrogates and values beyond U+10FFFF are invalid.
-      static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-      if (ok && (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000))) ok = false;
-    }
-    if (!ok) {
-      diags.push_back({ErrorCode::kParseError, Span::Of(file, at, at + 1),
-                       "illegal utf-8 character"});
-      return false;
-    }
-    if (cp == 0xFEFF && i != 0) {
-      diags.push_back({ErrorCode::kParseError, Span::Of(file, at, at + n),
-                       "illegal byte-order mark"});
-      return false;
-    }
-    i += n;
+  if (std::optional<TextProblem> bad = CheckSourceBytes(text)) {
+    uint32_t at = static_cast<uint32_t>(bad->offset);
+    diags.push_back({ErrorCode::kParseError,
+                     Span::Of(file, at, at + static_cast<uint32_t>(bad->length)),
+                     bad->message});
+    return false;
   }
   return true;
 }

@@ -85,3 +85,20 @@ TEST(GraphTest, ReachablePaths) {
 
 }  // namespace
 }  // namespace verdict::builtins
+
+namespace verdict::builtins {
+namespace {
+
+// OPA shares the set of reached nodes across sibling branches, so a node
+// first reached down one branch ends the path in a later one.
+TEST(GraphTest, ReachablePathsShareReachedNodesAcrossBranches) {
+  std::string_view g = R"({"one":["two","five"],"two":["four"],"three":[""],"four":["three"],
+                           "five":["seven","six"],"six":["nine","seven"],"seven":["eight"],
+                           "eight":["three"],"nine":[""]})";
+  EXPECT_EQ(testing::Eval("graph.reachable_paths", {g, R"(["one"])"}),
+            R"([["one","five","seven","eight","three"],["one","five","six"],)"
+            R"(["one","five","six","nine"],["one","two","four","three"]])");
+}
+
+}  // namespace
+}  // namespace verdict::builtins

@@ -175,3 +175,33 @@ TEST(JsonPatchTest, FailuresAreUndefined) {
 
 }  // namespace
 }  // namespace verdict::builtins
+
+namespace verdict::builtins {
+namespace {
+
+using testing::EvalV;
+using testing::J;
+using testing::Set;
+using testing::Str;
+
+Value Doc(std::string_view key, Value v) {
+  ObjectBuilder b;
+  b.Add(Str(key), std::move(v));
+  return b.Build();
+}
+
+TEST(JsonPatchTest, SetsAreKeyedByTheirMembers) {
+  Value doc = Doc("foo", Set({Str("a"), Str("b"), Str("c")}));
+  EXPECT_EQ(EvalV("json.patch", {doc, J(R"([{"op":"remove","path":"foo/b"}])")}),
+            R"({"foo":["a","c"]})");
+  EXPECT_EQ(EvalV("json.patch", {doc, J(R"([{"op":"add","path":"foo/d","value":"d"}])")}),
+            R"({"foo":["a","b","c","d"]})");
+  EXPECT_EQ(EvalV("json.patch", {doc, J(R"([{"op":"add","path":"foo/d","value":"e"}])")}),
+            "undefined");
+  EXPECT_EQ(EvalV("json.patch", {Set({J("[1]")}),
+                                 J(R"([{"op":"add","path":[[1],1],"value":2}])")}),
+            "[[1,2]]");
+}
+
+}  // namespace
+}  // namespace verdict::builtins

@@ -135,3 +135,43 @@ TEST(SprintfTest, OperandErrors) {
 
 }  // namespace
 }  // namespace verdict::builtins
+
+namespace verdict::builtins {
+namespace {
+
+using testing::Eval;
+using testing::EvalV;
+using testing::J;
+using testing::Set;
+using testing::Str;
+
+TEST(TemplateStringTest, PartsAndInterpolatedValues) {
+  EXPECT_EQ(Eval("internal.template_string", {"[]"}), R"("")");
+  EXPECT_EQ(Eval("internal.template_string", {R"(["foo ", 42, " ", 4.2, " ", false, " ", null])"}),
+            R"("foo 42 4.2 false null")");
+  ArrayBuilder parts;
+  parts.Add(Set({Str("foo")}));
+  parts.Add(Str(" "));
+  parts.Add(Set({J(R"(["a","b"])")}));
+  parts.Add(Str(" "));
+  parts.Add(Set({Value::EmptySet()}));
+  parts.Add(Str(" "));
+  parts.Add(Set({J(R"({"d":"e"})")}));
+  parts.Add(Str(" "));
+  parts.Add(Value::EmptySet());
+  EXPECT_EQ(EvalV("internal.template_string", {parts.Build()}),
+            R"x("foo [\"a\", \"b\"] set() {\"d\": \"e\"} <undefined>")x");
+}
+
+TEST(TemplateStringTest, Errors) {
+  ArrayBuilder two;
+  two.Add(Set({Str("foo"), Str("bar")}));
+  absl::StatusOr<Value> r = testing::Call("internal.template_string", {two.Build()});
+  EXPECT_THAT(r, testing::StatusIs(ErrorCode::kEvalConflictError,
+                                   ::testing::HasSubstr("must not produce multiple outputs")));
+  EXPECT_EQ(Eval("internal.template_string", {R"([["foo"]])"}),
+            "error: internal.template_string: illegal argument type: array");
+}
+
+}  // namespace
+}  // namespace verdict::builtins
