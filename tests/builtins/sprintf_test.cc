@@ -133,18 +133,6 @@ TEST(SprintfTest, OperandErrors) {
             "error: sprintf: operand 2 must be array but got object");
 }
 
-}  // namespace
-}  // namespace verdict::builtins
-
-namespace verdict::builtins {
-namespace {
-
-using testing::Eval;
-using testing::EvalV;
-using testing::J;
-using testing::Set;
-using testing::Str;
-
 TEST(TemplateStringTest, PartsAndInterpolatedValues) {
   EXPECT_EQ(Eval("internal.template_string", {"[]"}), R"("")");
   EXPECT_EQ(Eval("internal.template_string", {R"(["foo ", 42, " ", 4.2, " ", false, " ", null])"}),
