@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <optional>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -15,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "base/error_code.h"
 #include "base/strings.h"
+#include "builtins/go_time.h"
 #include "verdict/engine.h"
 #include "verdict/value.h"
 
@@ -99,10 +102,27 @@ absl::StatusOr<Value> EvalInputTerm(const std::string& term) {
   return *d->result[0].Get("x");
 }
 
+// OPA's test harness builtin test.sleep(duration): sleeps, returns null.
+CustomBuiltin TestSleep() {
+  CustomBuiltin sleep;
+  sleep.name = "test.sleep";
+  sleep.args = {BuiltinType::kString};
+  sleep.result = BuiltinType::kNull;
+  sleep.deterministic = false;
+  sleep.fn = [](std::span<const Value> args) -> absl::StatusOr<Value> {
+    absl::StatusOr<int64_t> ns = builtins::ParseGoDuration(args[0].as_string());
+    if (!ns.ok()) return ns.status();
+    std::this_thread::sleep_for(std::chrono::nanoseconds(*ns));
+    return Value::Null();
+  };
+  return sleep;
+}
+
 // Builds the engine and evaluates; the status is the case's error, if any.
 absl::StatusOr<Value> Execute(const TestCase& tc, const Value& input,
                               const RunOptions& options) {
   Engine engine;
+  if (absl::Status s = engine.RegisterBuiltin(TestSleep()); !s.ok()) return s;
   for (size_t i = 0; i < tc.modules.size(); ++i) {
     std::string name = "test-" + std::to_string(i) + ".rego";
     if (absl::Status s = engine.AddModule(name, tc.modules[i]); !s.ok()) return s;

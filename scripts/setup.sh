@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libabsl-dev libre2-dev libsimdjson-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3 python3-dev python3-pytest
-  libcurl4-openssl-dev libarchive-dev libssl-dev
+  libcurl4-openssl-dev libarchive-dev libssl-dev zlib1g-dev
   tzdata tar gzip
 )
 

@@ -37,18 +37,24 @@
 #define VERDICT_ENGINE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "verdict/bundle.h"
 #include "verdict/value.h"
 
 namespace verdict {
 
 class CompiledPolicy;  // internal: program + data, shared by prepared queries
+namespace api {
+class BundleSet;  // internal: the active bundles (lib/api/engine_bundle.h)
+}  // namespace api
 
 struct EvalOptions {
   // Built-in errors raise instead of making the expression undefined.
@@ -101,6 +107,65 @@ class PreparedQuery {
   std::string query_;
 };
 
+// One active bundle, as Engine::Bundles() reports it.
+struct BundleStatus {
+  std::string name;
+  std::string revision;
+  std::vector<std::string> roots;
+  bool signature_verified = false;
+  // true: the bundle's program.vbc evaluates its rules; false: its sources
+  // were compiled at activation (no program.vbc, an incompatible one, or
+  // other modules or bundles active beside it).
+  bool precompiled = false;
+  // Why a program.vbc was not used, and similar notes for the operator.
+  std::vector<std::string> warnings;
+};
+
+// Argument and result types of a custom builtin (Engine::RegisterBuiltin).
+enum class BuiltinType : uint8_t {
+  kAny,
+  kNull,
+  kBoolean,
+  kNumber,
+  kString,
+  kArray,
+  kObject,
+  kSet,
+};
+
+// A builtin function supplied by the application, callable from Rego like
+// OPA's own (OPA's rego.Function):
+//
+//   verdict::CustomBuiltin lookup;
+//   lookup.name = "acme.tier";
+//   lookup.args = {verdict::BuiltinType::kString};
+//   lookup.result = verdict::BuiltinType::kString;
+//   lookup.fn = [](std::span<const verdict::Value> args)
+//       -> absl::StatusOr<verdict::Value> {
+//     return verdict::Value::String(args[0].as_string() == "alice" ? "gold" : "basic");
+//   };
+//   VERDICT_RETURN_IF_ERROR(engine.RegisterBuiltin(std::move(lookup)));
+//   // Rego: allow if acme.tier(input.user) == "gold"
+struct CustomBuiltin {
+  // A Rego reference: identifiers joined by dots ("acme.tier"). It must not
+  // name a builtin verdict already knows.
+  std::string name;
+  // One entry per argument (at most 6). Each argument is checked before
+  // [fn] runs; a mismatch is an eval_type_error "name: operand N must be T
+  // but got U", as for OPA's builtins.
+  std::vector<BuiltinType> args;
+  BuiltinType result = BuiltinType::kAny;
+  // Called from any evaluating thread at once, so it must be thread-safe.
+  // Returns a Value (build it on the heap: Arena nullptr), an undefined
+  // Value (the call is undefined), or an error, which becomes an
+  // eval_builtin_error "name: message" (undefined unless
+  // EvalOptions::strict_builtin_errors).
+  std::function<absl::StatusOr<Value>(std::span<const Value> args)> fn;
+  // false: calls with the same arguments may give different results (a
+  // clock, a random draw, a lookup in changing state).
+  bool deterministic = true;
+};
+
 class Engine {
  public:
   Engine();
@@ -112,6 +177,13 @@ class Engine {
   Engine& operator=(Engine&&) noexcept;
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
+
+  // RegisterBuiltin()
+  //
+  // Adds a custom builtin for the modules and queries compiled after this
+  // call (call it before Compile()). Errors: an invalid or taken name, more
+  // than 6 arguments, no function.
+  absl::Status RegisterBuiltin(CustomBuiltin builtin);
 
   // AddModule()
   //
@@ -156,7 +228,52 @@ class Engine {
   absl::StatusOr<Decision> Evaluate(std::string_view query, const Value& input,
                                     const EvalOptions& options = {}) const;
 
+  // --- Bundles (include/verdict/bundle.h, docs/bundles.md) -----------------
+  //
+  // A bundle owns the parts of `data` under its manifest's roots: its data
+  // replaces whatever was there, its packages must lie there, and the roots
+  // of bundles active together must not overlap. Activation is atomic: the
+  // bundles are checked and everything is compiled first, and on any error
+  // the previous policy, data and bundles stay in effect. When one bundle
+  // is active alone (no AddModule modules, no custom builtins) and carries
+  // a program.vbc built by this library version from the same sources,
+  // that program is used as is; otherwise the sources are compiled and
+  // Bundles() says why.
+  // Like Compile(), activation changes the engine: do not run it while
+  // other threads call Prepare()/Evaluate() on the same Engine. Queries
+  // prepared earlier keep evaluating the policy they were prepared with.
+
+  // LoadBundle()
+  //
+  // ReadBundle([path], [options]) (a directory or .tar.gz), then
+  // ActivateBundle() under the name [path].
+  absl::Status LoadBundle(std::string_view path, const BundleReadOptions& options = {});
+
+  // ActivateBundle() / ActivateBundles()
+  //
+  // Activates bundles already read, each under its Bundle::name, replacing
+  // an active bundle of the same name.
+  absl::Status ActivateBundle(Bundle bundle);
+  absl::Status ActivateBundles(std::vector<Bundle> bundles);
+
+  // DeactivateBundle()
+  //
+  // Removes the bundle [name] with its data and modules (atomically, like
+  // activation).
+  absl::Status DeactivateBundle(std::string_view name);
+
+  // Bundles()
+  //
+  // The active bundles, sorted by name.
+  std::vector<BundleStatus> Bundles() const;
+
  private:
+  // Bundle support (engine_bundle.cc) reaches the state only through these
+  // (engine.cc).
+  std::shared_ptr<const api::BundleSet> bundle_set() const;
+  bool has_api_modules() const;
+  absl::Status SwapBundles(std::shared_ptr<const api::BundleSet> next);
+
   struct State;
   std::unique_ptr<State> state_;
 };

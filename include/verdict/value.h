@@ -472,7 +472,25 @@ bool EqualSlow(const Value& a, const Value& b);
 // operator==: Rego equality (1 == 1.0; sets and objects ignore order).
 inline bool operator==(const Value& a, const Value& b) {
   if (a.raw_lo() == b.raw_lo() && a.raw_hi() == b.raw_hi()) return true;
-  if (a.kind() != b.kind()) return false;
+  Kind kind = a.kind();
+  if (kind != b.kind()) return false;
+  // Canonical representations: values without a cell (scalars, ints,
+  // doubles, inline strings) are equal only when their bytes are, so the
+  // common mismatch of two short strings or two numbers ends here.
+  switch (kind) {
+    case Kind::kString:
+      if (a.is_inline_string() || b.is_inline_string()) return false;
+      break;
+    case Kind::kNumber:
+      if (a.number_rep() != NumberRep::kBig || b.number_rep() != NumberRep::kBig) return false;
+      break;
+    case Kind::kUndefined:
+    case Kind::kNull:
+    case Kind::kBool:
+      return false;
+    default:
+      break;
+  }
   return EqualSlow(a, b);
 }
 inline bool operator!=(const Value& a, const Value& b) { return !(a == b); }
@@ -578,6 +596,8 @@ class ArrayBuilder {
   size_t size() const { return size_; }
   // Items added so far (e.g. to check for a value before adding it).
   std::span<const Value> items() const { return {items_, size_}; }
+  // The same, for reordering in place before Build() (sort()).
+  std::span<Value> mutable_items() { return {items_, size_}; }
   Value Build();
 
  private:

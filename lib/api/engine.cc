@@ -19,6 +19,8 @@
 #include "base/error_code.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "api/custom_builtins.h"
+#include "api/engine_bundle.h"
 #include "compile/compiler.h"
 #include "syntax/parse.h"
 #include "vm/interp.h"
@@ -33,6 +35,8 @@ class CompiledPolicy {
   Value data;
   // Own the cells of `data`.
   std::vector<std::shared_ptr<Arena>> data_arenas;
+  // Owns the custom builtins `program` calls.
+  api::CustomBuiltins custom_builtins;
 };
 
 namespace {
@@ -107,17 +111,33 @@ struct Engine::State {
   Value data = Value::EmptyObject();
   std::vector<std::shared_ptr<Arena>> data_arenas;
   std::shared_ptr<const CompiledPolicy> compiled;
+  // Active bundles (engine_bundle.h): their modules and data join the
+  // API's in Build().
+  std::shared_ptr<const api::BundleSet> bundles;
+  api::CustomBuiltins custom_builtins;  // RegisterBuiltin()
 
   absl::StatusOr<std::shared_ptr<const CompiledPolicy>> Build(
       std::span<const compile::QuerySpec> queries) const {
-    VERDICT_ASSIGN_OR_RETURN(vm::Program program,
-                             compile::Compile(modules, queries));
-    VERDICT_ASSIGN_OR_RETURN(std::shared_ptr<const vm::BoundProgram> bound,
-                             vm::BoundProgram::Bind(std::move(program)));
+    std::shared_ptr<const vm::BoundProgram> bound;
+    if (queries.empty() && modules.empty() && custom_builtins.empty()) {
+      bound = api::PrecompiledProgram(bundles.get());
+    }
+    if (bound == nullptr) {
+      std::vector<syntax::Module> scratch;
+      VERDICT_ASSIGN_OR_RETURN(
+          vm::Program program,
+          compile::Compile(api::AllModules(bundles.get(), modules, &scratch), queries,
+                           custom_builtins.CompileOptions()));
+      VERDICT_ASSIGN_OR_RETURN(
+          bound, vm::BoundProgram::Bind(std::move(program), custom_builtins.Lookup()));
+    }
     auto policy = std::make_shared<CompiledPolicy>();
     policy->program = std::move(bound);
     policy->data = data;
     policy->data_arenas = data_arenas;
+    policy->custom_builtins = custom_builtins;
+    VERDICT_RETURN_IF_ERROR(
+        api::AddBundleData(bundles.get(), &policy->data, &policy->data_arenas));
     return std::shared_ptr<const CompiledPolicy>(std::move(policy));
   }
 };
@@ -126,6 +146,10 @@ Engine::Engine() : state_(std::make_unique<State>()) {}
 Engine::~Engine() = default;
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
+
+absl::Status Engine::RegisterBuiltin(CustomBuiltin builtin) {
+  return state_->custom_builtins.Add(std::move(builtin));
+}
 
 absl::Status Engine::AddModule(std::string_view filename, std::string_view source) {
   VERDICT_ASSIGN_OR_RETURN(syntax::Module module, syntax::ParseModule(source, filename));
@@ -202,6 +226,25 @@ absl::Status Engine::LoadPath(std::string_view path_text) {
 
 absl::Status Engine::Compile() {
   VERDICT_ASSIGN_OR_RETURN(state_->compiled, state_->Build({}));
+  return absl::OkStatus();
+}
+
+std::shared_ptr<const api::BundleSet> Engine::bundle_set() const { return state_->bundles; }
+
+// Modules or custom builtins added through the API: a bundle's
+// precompiled program then cannot stand for the whole policy (Build()).
+bool Engine::has_api_modules() const {
+  return !state_->modules.empty() || !state_->custom_builtins.empty();
+}
+
+absl::Status Engine::SwapBundles(std::shared_ptr<const api::BundleSet> next) {
+  std::swap(state_->bundles, next);
+  absl::StatusOr<std::shared_ptr<const CompiledPolicy>> compiled = state_->Build({});
+  if (!compiled.ok()) {
+    std::swap(state_->bundles, next);  // the previous bundles stay active
+    return compiled.status();
+  }
+  state_->compiled = *std::move(compiled);
   return absl::OkStatus();
 }
 

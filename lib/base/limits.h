@@ -33,6 +33,11 @@ inline constexpr size_t kMaxYamlNodes = size_t{1} << 24;
 // nested terms). The parser and compiler recurse over the AST.
 inline constexpr int kMaxSyntaxDepth = 500;
 
+// Nesting of GraphQL documents (selection sets, lists, objects, argument
+// lists) accepted by graphql.*: the parser recurses a few frames per level,
+// and validation recurses along selection sets and through fragment spreads.
+inline constexpr int kMaxGraphQLDepth = 500;
+
 // Largest policy source file accepted (bytes).
 inline constexpr size_t kMaxSourceBytes = 64u << 20;
 
@@ -40,6 +45,22 @@ inline constexpr size_t kMaxSourceBytes = 64u << 20;
 // a handful of constant patterns; the bound only stops patterns computed
 // from input from growing memory without limit.
 inline constexpr size_t kMaxCachedPatterns = 1000;
+
+// Results of function calls with arguments remembered per evaluation (the
+// call memo in lib/vm/interp.cc). Decisions call a handful of functions a
+// few times each; the bound keeps a loop calling f(x) over a huge input
+// from growing the table (48 bytes a slot, twice this many slots at most).
+inline constexpr size_t kMaxCallMemoEntries = 4096;
+
+// Nesting of JSON Schema subschemas (json.match_schema): while compiling,
+// and while validating, where a $ref that does not consume the document
+// ({"$ref": "#"}) would otherwise recurse until the stack overflows. Both
+// walks recurse a few frames per level, like the JSON depth above.
+inline constexpr int kMaxSchemaDepth = 1000;
+
+// Nesting of Go text/template actions and of template data walked by
+// strings.render_template (the parser and executor recurse).
+inline constexpr int kMaxTemplateDepth = 1000;
 
 // Elements a builtin may build in one result (numbers.range, net.cidr_expand,
 // strings of sprintf widths ...): a request cannot make the host allocate
@@ -51,6 +72,33 @@ inline constexpr size_t kMaxBuiltinResultElements = 10'000'000;
 // runaway recursion (a mock that calls what it replaces) before it eats
 // memory: Rego forbids recursion, and real rule chains are a few dozen deep.
 inline constexpr uint32_t kMaxCallDepth = 10000;
+
+// --- Bundles (lib/bundle). A bundle arrives from the network; each limit
+// stops a hostile archive from exhausting the host before any check runs.
+// BundleReadOptions (include/verdict/bundle.h) can lower or raise them.
+
+// One file's size (bytes) after decompression: OPA's default
+// bundles[_].size_limit_bytes, so that bundles OPA accepts load here too.
+inline constexpr uint64_t kMaxBundleFileBytes = uint64_t{1} << 30;
+
+// All files of one bundle together (bytes) after decompression: the whole
+// bundle is held in memory while it is checked and compiled.
+inline constexpr uint64_t kMaxBundleTotalBytes = uint64_t{2} << 30;
+
+// Uncompressed bytes per compressed byte (gzip bombs). Deflate itself
+// cannot exceed about 1032:1; real policy data (JSON, Rego) compresses 5-30x,
+// so 200x only catches archives made of padding. Checked once a bundle has
+// expanded past kBundleRatioFloorBytes, so tiny bundles of repetitive
+// test data never trip it.
+inline constexpr uint64_t kMaxBundleCompressionRatio = 200;
+inline constexpr uint64_t kBundleRatioFloorBytes = uint64_t{16} << 20;
+
+// Entries (files, directories) in one archive or directory tree: each one
+// costs a header parse and a map slot even when it is empty.
+inline constexpr size_t kMaxBundleEntries = 100000;
+
+// Bytes of one entry's path: longer names only come from crafted archives.
+inline constexpr size_t kMaxBundlePathBytes = 4096;
 
 }  // namespace verdict::limits
 

@@ -114,13 +114,12 @@ absl::StatusOr<Value> Sort(BuiltinContext& ctx, std::span<const Value> args) {
     for (const Value& item : items) out.Add(item);
     return out.Build();
   }
-  std::vector<const Value*> order;
-  order.reserve(items.size());
-  for (const Value& item : items) order.push_back(&item);
-  std::stable_sort(order.begin(), order.end(), [](const Value* a, const Value* b) {
-    return Compare(*a, *b) < 0;
-  });
-  for (const Value* item : order) out.Add(*item);
+  for (const Value& item : items) out.Add(item);
+  // Values that compare equal are identical (canonical representations),
+  // so an unstable in-place sort gives the same array and allocates nothing.
+  std::span<Value> sorted = out.mutable_items();
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Value& a, const Value& b) { return Compare(a, b) < 0; });
   return out.Build();
 }
 

@@ -3,9 +3,11 @@
 // Object builtins: object.get (single key or path), object.keys,
 // object.union (recursive merge, right wins), object.union_n, object.remove,
 // object.filter, object.subset; json.filter and json.remove (paths as
-// "/a/b" JSON pointers or arrays of segments); walk.
+// "/a/b" JSON pointers or arrays of segments); walk;
+// internal.ref_head_object (the merge of ref-head rule solutions).
 //
 // Tested by tests/builtins/objects_test.cc.
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -623,6 +625,85 @@ absl::StatusOr<Value> Walk(BuiltinContext& ctx, std::span<const Value> args) {
   std::vector<Value> path;
   WalkInto(ctx, args[0], path, out);
   return out.Build();
+}
+
+namespace {
+
+// One node of the document internal.ref_head_object builds: an object made
+// by the paths, a single-value leaf, or a set leaf.
+struct RefHeadNode {
+  enum class Kind : uint8_t { kObject, kValue, kSet } kind = Kind::kObject;
+  std::map<Value, std::unique_ptr<RefHeadNode>, ValueLess> children;  // kObject
+  Value value;               // kValue
+  std::vector<Value> elems;  // kSet
+};
+
+Value BuildRefHead(const RefHeadNode& node, Arena* arena) {
+  switch (node.kind) {
+    case RefHeadNode::Kind::kValue:
+      return node.value;
+    case RefHeadNode::Kind::kSet: {
+      SetBuilder b(arena);
+      b.Reserve(node.elems.size());
+      for (const Value& e : node.elems) b.Add(e);
+      return b.Build();
+    }
+    case RefHeadNode::Kind::kObject:
+      break;
+  }
+  ObjectBuilder b(arena);
+  b.Reserve(node.children.size());
+  for (const auto& [key, child] : node.children) b.Add(key, BuildRefHead(*child, arena));
+  return b.Build();
+}
+
+}  // namespace
+
+// internal.ref_head_object(contributions): each contribution is
+// [path, value, is_set_element]. A single value sits at its path, and
+// another, different value there is a conflict; set elements collect into
+// a set at their path; the objects along the paths merge. A path through
+// or onto a leaf of another kind is a conflict too (OPA: "object keys
+// must be unique", eval_conflict_error).
+absl::StatusOr<Value> InternalRefHeadObject(BuiltinContext& ctx, std::span<const Value> args) {
+  constexpr std::string_view kName = "internal.ref_head_object";
+  const Value& contributions = args[0];
+  if (!contributions.is_set() && !contributions.is_array()) {
+    return OperandTypeError(kName, 0, contributions, {"set", "array"});
+  }
+  auto conflict = [] {
+    return MakeError(ErrorCode::kEvalConflictError, "object keys must be unique");
+  };
+  using NodeKind = RefHeadNode::Kind;
+  RefHeadNode root;
+  for (const Value& c : contributions.items()) {
+    if (!c.is_array() || c.size() != 3 || !c[0].is_array() || c[0].size() == 0 ||
+        !c[2].is_bool()) {
+      return BuiltinError(kName, "malformed contribution");
+    }
+    std::span<const Value> path = c[0].items();
+    const bool element = c[2].as_bool();
+    RefHeadNode* node = &root;
+    for (size_t i = 0; i < path.size(); ++i) {
+      if (node->kind != NodeKind::kObject) return conflict();  // a leaf above this path
+      std::unique_ptr<RefHeadNode>& slot = node->children[path[i]];
+      const bool last = i + 1 == path.size();
+      if (!slot) {
+        slot = std::make_unique<RefHeadNode>();
+        if (last) {
+          slot->kind = element ? NodeKind::kSet : NodeKind::kValue;
+          if (!element) slot->value = c[1];
+        }
+      } else if (last) {
+        bool same = element ? slot->kind == NodeKind::kSet
+                            : slot->kind == NodeKind::kValue && slot->value == c[1];
+        if (!same) return conflict();
+      }
+      node = slot.get();
+    }
+    if (element) node->elems.push_back(c[1]);
+  }
+  return BuildRefHead(root, ctx.arena);
 }
 
 }  // namespace verdict::builtins

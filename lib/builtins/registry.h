@@ -79,6 +79,11 @@ struct BuiltinContext {
 using BuiltinFn = absl::StatusOr<Value> (*)(BuiltinContext& ctx,
                                             std::span<const Value> args);
 
+// A builtin the embedding application adds (Engine::RegisterBuiltin, see
+// lib/api/custom_builtins.h): a std::function, so it can carry state.
+using CustomBuiltinFn =
+    std::function<absl::StatusOr<Value>(BuiltinContext& ctx, std::span<const Value> args)>;
+
 struct BuiltinInfo {
   std::string_view name;         // "strings.replace_n"
   BuiltinFn fn;                  // nullptr only for kUnsupported entries
@@ -87,6 +92,13 @@ struct BuiltinInfo {
   Type result;
   uint8_t flags;                 // BuiltinFlags
   std::string_view unsupported_reason;  // for kUnsupported
+  // Custom builtins only: called instead of fn (which is then a stub).
+  const CustomBuiltinFn* custom = nullptr;
+
+  // Call(): how the VM runs a builtin, table or custom.
+  absl::StatusOr<Value> Call(BuiltinContext& ctx, std::span<const Value> args) const {
+    return custom == nullptr ? fn(ctx, args) : (*custom)(ctx, args);
+  }
 };
 
 // All builtins in table order (the order of builtins.def).

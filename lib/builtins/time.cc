@@ -13,6 +13,7 @@
 // Tested by tests/builtins/time_test.cc.
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -78,6 +79,71 @@ absl::StatusOr<TzTime> ToTzTime(std::string_view name, const Value& v, int pos) 
   return out;
 }
 
+// Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian;
+// H. Hinnant's days_from_civil).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// "YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|+HH:MM|-HH:MM)" with every field in range
+// and a year whose nanoseconds fit int64: the shape nearly every timestamp
+// has, parsed without the general layout machinery. Anything else returns
+// nullopt and goes to ParseGoTime, which also words the errors.
+std::optional<int64_t> FastRfc3339Nanos(std::string_view s) {
+  auto digits = [&](size_t at, size_t n, int64_t* out) {
+    if (at + n > s.size()) return false;
+    int64_t v = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+  };
+  int64_t year, month, day, hour, minute, second;
+  if (s.size() < 20 || !digits(0, 4, &year) || s[4] != '-' || !digits(5, 2, &month) ||
+      s[7] != '-' || !digits(8, 2, &day) || s[10] != 'T' || !digits(11, 2, &hour) ||
+      s[13] != ':' || !digits(14, 2, &minute) || s[16] != ':' || !digits(17, 2, &second)) {
+    return std::nullopt;
+  }
+  static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (year < 1678 || year > 2261 || month < 1 || month > 12 || day < 1 ||
+      day > kDaysIn[month - 1] + (month == 2 && leap) || hour > 23 || minute > 59 ||
+      second > 59) {
+    return std::nullopt;
+  }
+  size_t i = 19;
+  int64_t frac = 0;
+  if (i < s.size() && s[i] == '.') {
+    size_t n = 0;
+    while (i + 1 + n < s.size() && s[i + 1 + n] >= '0' && s[i + 1 + n] <= '9') ++n;
+    if (n == 0 || n > 9 || !digits(i + 1, n, &frac)) return std::nullopt;
+    for (size_t k = n; k < 9; ++k) frac *= 10;
+    i += 1 + n;
+  }
+  int64_t offset = 0;
+  if (i + 1 == s.size() && s[i] == 'Z') {
+    // UTC
+  } else if (i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
+    int64_t oh, om;
+    if (!digits(i + 1, 2, &oh) || !digits(i + 4, 2, &om) || oh > 23 || om > 59) {
+      return std::nullopt;
+    }
+    offset = (oh * 3600 + om * 60) * (s[i] == '-' ? -1 : 1);
+  } else {
+    return std::nullopt;
+  }
+  const int64_t secs =
+      DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
+  return secs * 1000000000 + frac;
+}
+
 constexpr std::string_view kWeekdays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                           "Friday", "Saturday", "Sunday"};
 
@@ -102,6 +168,7 @@ absl::StatusOr<Value> TimeParseNs(BuiltinContext& ctx, std::span<const Value> ar
 absl::StatusOr<Value> TimeParseRfc3339Ns(BuiltinContext& ctx, std::span<const Value> args) {
   constexpr std::string_view kName = "time.parse_rfc3339_ns";
   VERDICT_ASSIGN_OR_RETURN(std::string_view value, StringArg(kName, args, 0));
+  if (std::optional<int64_t> ns = FastRfc3339Nanos(value)) return Value::Int(*ns);
   absl::StatusOr<absl::Time> t = ParseGoTime(kRfc3339, value);
   if (!t.ok()) return BuiltinError(kName, Std(t.status().message()));
   return SafeUnixNanos(kName, *t);

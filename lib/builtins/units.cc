@@ -18,7 +18,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "base/error_code.h"
 #include "base/limits.h"
 #include "base/status_macros.h"
@@ -178,12 +177,25 @@ absl::StatusOr<Value> Scale(BuiltinContext& ctx, std::string_view name, const De
   return ToValue(ctx, name, num.negative, digits, exponent);
 }
 
+// [raw] with double quotes dropped (OPA strips them), optionally
+// lower-cased. Short amounts stay in the string's inline buffer, so the
+// common call does not allocate.
+std::string WithoutQuotes(std::string_view raw, bool lower) {
+  std::string s;
+  s.reserve(raw.size());
+  for (char c : raw) {
+    if (c == '"') continue;
+    s.push_back(lower ? absl::ascii_tolower(static_cast<unsigned char>(c)) : c);
+  }
+  return s;
+}
+
 }  // namespace
 
 absl::StatusOr<Value> UnitsParse(BuiltinContext& ctx, std::span<const Value> args) {
   constexpr std::string_view kName = "units.parse";
   VERDICT_ASSIGN_OR_RETURN(std::string_view raw, StringArg(kName, args, 0));
-  std::string s = absl::StrReplaceAll(Absl(raw), {{"\"", ""}});
+  std::string s = WithoutQuotes(raw, /*lower=*/false);
   if (s.find(' ') != std::string::npos) {
     return BuiltinError(kName, "spaces not allowed in resource strings");
   }
@@ -233,7 +245,7 @@ absl::StatusOr<Value> UnitsParse(BuiltinContext& ctx, std::span<const Value> arg
 absl::StatusOr<Value> UnitsParseBytes(BuiltinContext& ctx, std::span<const Value> args) {
   constexpr std::string_view kName = "units.parse_bytes";
   VERDICT_ASSIGN_OR_RETURN(std::string_view raw, StringArg(kName, args, 0));
-  std::string s = absl::StrReplaceAll(absl::AsciiStrToLower(Absl(raw)), {{"\"", ""}});
+  std::string s = WithoutQuotes(raw, /*lower=*/true);
   if (s.find(' ') != std::string::npos) {
     return BuiltinError(kName, "spaces not allowed in resource strings");
   }

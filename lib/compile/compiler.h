@@ -5,11 +5,12 @@
 //
 //   rule_tree.cc  group rules into documents under `data` (complete, partial
 //                 set, partial object, function; default and else)
-//   scope.cc      resolve names (locals, imports, rules, builtins), order
+//   lower.cc      resolve names (locals, imports, rules, builtins), order
 //                 body expressions so generators come first (OPA's safety
-//                 reordering) and report unsafe variables
-//   lower.cc      lower rules and queries to bytecode (emitter.h), one VM
-//                 function per document
+//                 reordering), report unsafe variables, and lower rules and
+//                 queries to bytecode (emitter.h), one VM function per
+//                 document
+//   optimize.cc   peephole passes over the lowered code
 //
 // Every rule document becomes an entry point named by its path
 // ("data.abac.allow"); every query is compiled into a function whose result

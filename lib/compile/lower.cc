@@ -4,10 +4,14 @@
 // analysis that orders body expressions; terms; unification (Match);
 // expressions (calls, some, every, not, with); bodies; rule documents;
 // queries; and LowerProgram(), the entry point.
+//
+// Tested by tests/compile/lower_test.cc (semantics), errors_test.cc
+// (compile errors) and the conformance suite.
 #include "compile/lower.h"
 
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -39,16 +43,13 @@ bool IsScalar(const Term& t) {
          t.kind == TermKind::kNumber || t.kind == TermKind::kString;
 }
 
-bool IsClosure(const Term& t) {
-  return t.kind == TermKind::kArrayComprehension ||
-         t.kind == TermKind::kSetComprehension ||
-         t.kind == TermKind::kObjectComprehension;
-}
-
 bool IsComparison(std::string_view name) {
   return name == "equal" || name == "neq" || name == "lt" || name == "lte" ||
          name == "gt" || name == "gte";
 }
+
+// Whether [t] is a literal without variables, calls or closures.
+bool IsConstantTerm(const Term& t);
 
 // Calls [fn] on every var term of [t], not descending into closures
 // (comprehension bodies) unless [into_closures].
@@ -57,7 +58,11 @@ void ForEachVar(const Term& t, bool into_closures,
 
 void ForEachVarInExpr(const Expr& e, bool into_closures,
                       const std::function<void(const Term&)>& fn) {
-  for (const Term& t : e.terms) ForEachVar(t, into_closures, fn);
+  for (size_t i = 0; i < e.terms.size(); ++i) {
+    // A call's operator is a name, not a variable.
+    if (e.kind == ExprKind::kCall && i == 0) continue;
+    ForEachVar(e.terms[i], into_closures, fn);
+  }
   if (e.every) {
     if (e.every->key) ForEachVar(*e.every->key, into_closures, fn);
     ForEachVar(e.every->value, into_closures, fn);
@@ -111,6 +116,63 @@ void ForEachVar(const Term& t, bool into_closures,
   }
 }
 
+// Names a closure body declares itself (`:=`, `some`, every's key and
+// value), in it or in closures nested in it: a closure's use of such a
+// name never refers to the enclosing body's variable.
+void CollectDeclared(const Body& body, std::set<std::string>* out);
+
+void CollectDeclaredInTerm(const Term& t, std::set<std::string>* out) {
+  switch (t.kind) {
+    case TermKind::kArrayComprehension:
+    case TermKind::kSetComprehension:
+    case TermKind::kObjectComprehension:
+      CollectDeclared(t.body, out);
+      for (const Term& h : t.terms) CollectDeclaredInTerm(h, out);
+      return;
+    case TermKind::kRef:
+    case TermKind::kArray:
+    case TermKind::kSet:
+    case TermKind::kCall:
+      for (const Term& e : t.terms) CollectDeclaredInTerm(e, out);
+      return;
+    case TermKind::kObject:
+      for (const syntax::ObjectItem& item : t.items) {
+        CollectDeclaredInTerm(item.key, out);
+        CollectDeclaredInTerm(item.value, out);
+      }
+      return;
+    case TermKind::kTemplateString:
+      for (const syntax::TemplatePart& part : t.parts) CollectDeclared(part.expr, out);
+      return;
+    default:
+      return;
+  }
+}
+
+void CollectDeclared(const Body& body, std::set<std::string>* out) {
+  auto add = [&](const Term& var) { out->insert(var.text); };
+  for (const Expr& e : body) {
+    if (e.kind == ExprKind::kCall && e.OperatorName() == "assign" && e.terms.size() == 3) {
+      ForEachVar(e.terms[1], false, add);
+    } else if (e.kind == ExprKind::kSome) {
+      for (const Term& t : e.terms) {
+        if (t.kind == TermKind::kVar) {
+          add(t);
+        } else if (t.kind == TermKind::kCall) {
+          for (size_t i = 1; i + 1 < t.terms.size(); ++i) ForEachVar(t.terms[i], false, add);
+        }
+      }
+    } else if (e.kind == ExprKind::kEvery) {
+      if (e.every->key) ForEachVar(*e.every->key, false, add);
+      ForEachVar(e.every->value, false, add);
+      CollectDeclared(e.every->body, out);
+      CollectDeclaredInTerm(e.every->domain, out);
+    }
+    for (const Term& t : e.terms) CollectDeclaredInTerm(t, out);
+    for (const syntax::With& w : e.with) CollectDeclaredInTerm(w.value, out);
+  }
+}
+
 // Where a name or a reference leads.
 struct Target {
   enum Kind { kNone, kLocal, kInput, kData, kValue } kind = kNone;
@@ -119,9 +181,17 @@ struct Target {
   std::vector<const Term*> elems;   // path after the root (or after head)
 };
 
+// The variables of one body (a rule, a comprehension, an every). A
+// variable declared with := is visible to closures only from its
+// declaration on: in `y := {x | xs[x]}; x := count(y)` the x of the
+// comprehension is its own (OPA's rewriting of declared variables).
 struct Scope {
   absl::flat_hash_map<std::string, uint32_t> vars;  // name -> register
+  absl::flat_hash_map<std::string, int> assigned_at;  // := vars: Expr::index
   Scope* parent = nullptr;
+  // Expr::index, in the parent's body, of the expression holding this
+  // closure: the parent's := variables declared at or after it are hidden.
+  int limit = std::numeric_limits<int>::max();
 };
 
 class Lowerer {
@@ -146,12 +216,24 @@ class Lowerer {
     owned_.push_back(std::move(t));
     return &owned_.back();
   }
-  const uint32_t* FindLocal(const std::string& name) const {
+  // The register of local [name] as seen from the current scope; seen
+  // from a closure of the current scope's expression number [limit] when
+  // [limit] is given (see Scope).
+  const uint32_t* FindLocal(const std::string& name,
+                            int limit = std::numeric_limits<int>::max()) const {
     for (const Scope* s = scope_; s != nullptr; s = s->parent) {
       auto it = s->vars.find(name);
-      if (it != s->vars.end()) return &it->second;
+      if (it != s->vars.end()) {
+        auto at = s->assigned_at.find(name);
+        if (at == s->assigned_at.end() || at->second < limit) return &it->second;
+      }
+      limit = s->limit;
     }
     return nullptr;
+  }
+  // A variable of a closure in the expression being scheduled or lowered.
+  const uint32_t* FindOuterLocal(const std::string& name) const {
+    return FindLocal(name, expr_index_);
   }
   bool ResolveGlobal(const std::string& name, Target* out);
   bool ResolveRef(const Term& t, Target* out);
@@ -163,6 +245,8 @@ class Lowerer {
   }
   void DeclareLocals(const Body& body);
   void DeclareLocalsInTerm(const Term& t);
+  void DeclareArgVars(const Term& t);
+  bool NamesBuiltin(const Term& t) const;
 
   // --- boundness --------------------------------------------------------------
   using Bound = std::vector<char>;
@@ -176,7 +260,13 @@ class Lowerer {
   bool VarBound(const Term& var, const Bound& bound) const;
   bool CanEval(const Term& t, const Bound& bound) const;
   bool IsPattern(const Term& t, const Bound& bound) const;
+  bool ArgsEvaluable(std::span<const Term> args, const Bound& bound,
+                     Bound* after = nullptr) const;
+  std::vector<uint32_t> LowerArgs(std::span<const Term> args, Label* fail);
+  uint32_t ArgumentSpan(const std::vector<uint32_t>& regs);
   bool CanUnify(const Term& a, const Term& b, const Bound& bound) const;
+  bool ElementPairs(const Term& a, const Term& b,
+                    std::vector<std::pair<const Term*, const Term*>>* pairs, bool* mismatch);
   bool Schedulable(const Expr& e, const Bound& bound) const;
   bool SchedulableInner(const Expr& e, const Bound& bound) const;
   void MarkBound(const Expr& e, Bound* bound) const;
@@ -196,11 +286,15 @@ class Lowerer {
                      Label* fail);
   uint32_t LowerComprehension(const Term& t, Label* fail);
   uint32_t LowerTemplate(const Term& t, Label* fail);
+  uint32_t LowerTemplatePart(const Expr& e);
   uint32_t LowerComposite(const Term& t, Label* fail);
+  uint32_t LoadBase(const std::vector<std::string>& path,
+                    const std::vector<const Term*>& elems, size_t i, Label* fail);
   void OpenLoop(uint32_t collection, uint32_t key_reg, uint32_t value_reg, Label* fail);
   void Match(const Term& pattern, uint32_t reg, Label* fail);
   void Unify(const Term& a, const Term& b, Label* fail);
   void LowerExpr(const Expr& e, Label* fail);
+  void LowerExprAt(const Expr& e, Label* fail);
   void LowerExprPlain(const Expr& e, Label* fail);
   void LowerWith(const Expr& e, Label* fail);
   void LowerSome(const Expr& e, Label* fail);
@@ -211,12 +305,20 @@ class Lowerer {
   // --- documents ------------------------------------------------------------
   uint32_t FunctionOf(DocNode* node);
   uint32_t BuiltinWrapper(const std::string& name, int arity);
+  uint32_t DataView(DocNode* node);
+  uint32_t Projection(DocNode* node, const std::vector<std::string>& rest);
+  void LowerProjection(uint32_t function, DocNode* node, const std::vector<std::string>& rest);
+  DocNode* DocAt(DocNode* from, std::span<const std::string> path) const;
   void LowerNode(DocNode* node);
   void LowerNamespace(DocNode* node);
   void LowerRules(DocNode* node);
+  void LowerRefHeadObject(DocNode* node);
+  void AddContribution(const std::vector<uint32_t>& path, uint32_t value, bool element,
+                       uint32_t acc);
+  uint32_t MakeArrayOf(const std::vector<uint32_t>& regs);
   void LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc);
   void EnterDefinition(const RuleDef& def);
-  void BindArgs(const syntax::Rule& rule, Label* fail);
+  void BindArgs(const syntax::Rule& rule, Label* fail, Body* deferred);
   void AddRuleValue(DocNode* node, const RuleDef& def, const syntax::Rule& rule,
                     uint32_t acc, Label* fail);
   void LowerQuery(const QuerySpec& query, uint32_t function);
@@ -240,10 +342,19 @@ class Lowerer {
   std::vector<std::string> package_;
   DocNode* node_ = nullptr;  // the document whose function is being lowered
   Scope* scope_ = nullptr;
+  // Expr::index of the expression being scheduled or lowered in scope_
+  // (max: the rule head, after every expression).
+  int expr_index_ = std::numeric_limits<int>::max();
   Bound bound_;
   int depth_ = 0;
 
+  // Set while lowering the definitions of a document whose value is merged
+  // by internal.ref_head_object: the constant keys from that document to
+  // the definitions' own document.
+  const std::vector<std::string>* ref_head_prefix_ = nullptr;
   std::deque<Term> owned_;
+  std::deque<Body> owned_bodies_;  // synthesized expressions (template parts)
+  int template_parts_ = 0;
   std::deque<DocNode*> pending_;
   std::map<DocNode*, std::set<DocNode*>> deps_;
   absl::flat_hash_map<std::string, uint32_t> wrappers_;
@@ -253,6 +364,18 @@ class Lowerer {
     int arity;
   };
   std::vector<PendingWrapper> pending_wrappers_;
+  // Functions that read a document's path from the data overlay, standing in
+  // for its rules under `with data.x as v` when x holds rules below it.
+  absl::flat_hash_map<DocNode*, uint32_t> views_;
+  std::vector<std::pair<uint32_t, DocNode*>> pending_views_;
+  // {k: data.<node>[k].<rest>} functions (LowerData), by node and rest.
+  struct PendingProjection {
+    uint32_t function;
+    DocNode* node;
+    std::vector<std::string> rest;
+  };
+  std::map<std::pair<DocNode*, std::vector<std::string>>, uint32_t> projections_;
+  std::deque<PendingProjection> pending_projections_;
 };
 
 // ===========================================================================
@@ -331,6 +454,30 @@ void Lowerer::DeclareLocalsInTerm(const Term& t) {
   });
 }
 
+// A function argument's pattern variables are locals of the function even
+// where a rule has the same name (f(x) := x + 1 beside x := f(2)); terms
+// that are evaluated rather than matched resolve as usual.
+void Lowerer::DeclareArgVars(const Term& t) {
+  switch (t.kind) {
+    case TermKind::kVar:
+      if (t.text == "input" || t.text == "data") return;
+      if (scope_->vars.find(t.text) == scope_->vars.end()) Declare(t.text);
+      return;
+    case TermKind::kArray:
+      for (const Term& e : t.terms) DeclareArgVars(e);
+      return;
+    case TermKind::kObject:
+      for (const syntax::ObjectItem& item : t.items) {
+        DeclareLocalsInTerm(item.key);
+        DeclareArgVars(item.value);
+      }
+      return;
+    default:
+      DeclareLocalsInTerm(t);
+      return;
+  }
+}
+
 void Lowerer::DeclareLocals(const Body& body) {
   for (const Expr& e : body) {
     if (e.kind == ExprKind::kSome) {
@@ -351,7 +498,10 @@ void Lowerer::DeclareLocals(const Body& body) {
     }
     if (e.kind == ExprKind::kCall && e.OperatorName() == "assign" && e.terms.size() == 3) {
       ForEachVar(e.terms[1], false, [&](const Term& var) {
-        if (scope_->vars.find(var.text) == scope_->vars.end()) Declare(var.text);
+        if (scope_->vars.find(var.text) == scope_->vars.end()) {
+          Declare(var.text);
+          if (!var.IsWildcard()) scope_->assigned_at[var.text] = e.index;
+        }
       });
       DeclareLocalsInTerm(e.terms[2]);
     } else if (e.kind == ExprKind::kEvery) {
@@ -362,8 +512,25 @@ void Lowerer::DeclareLocals(const Body& body) {
         DeclareLocalsInTerm(e.terms[i]);
       }
     }
-    for (const syntax::With& w : e.with) DeclareLocalsInTerm(w.value);
+    for (const syntax::With& w : e.with) {
+      if (NamesBuiltin(w.value)) continue;  // `with count as sum`: a name, not a var
+      DeclareLocalsInTerm(w.value);
+    }
   }
+}
+
+// Whether [t] (a var or ref such as `opa.runtime`) names a builtin rather
+// than a variable or document in scope.
+bool Lowerer::NamesBuiltin(const Term& t) const {
+  if (t.kind != TermKind::kVar && t.kind != TermKind::kRef) return false;
+  Target ignored;
+  if (const_cast<Lowerer*>(this)->ResolveRef(t, &ignored)) return false;
+  std::string name = t.RefString();
+  if (builtins::FindBuiltin(name) != nullptr) return true;
+  for (const auto& [extra, arity] : options_.extra_builtins) {
+    if (extra == name) return true;
+  }
+  return false;
 }
 
 // ===========================================================================
@@ -400,8 +567,11 @@ int Lowerer::CallArity(const Term& op) const {
 bool Lowerer::ClosureReady(const Body& body, const std::vector<const Term*>& heads,
                            const Bound& bound) const {
   bool ready = true;
+  std::set<std::string> own;
+  CollectDeclared(body, &own);
   auto check = [&](const Term& var) {
-    if (const uint32_t* reg = FindLocal(var.text)) {
+    if (own.count(var.text) != 0) return;
+    if (const uint32_t* reg = FindOuterLocal(var.text)) {
       if (!IsSet(bound, *reg)) ready = false;
     }
   };
@@ -450,10 +620,7 @@ bool Lowerer::CanEval(const Term& t, const Bound& bound) const {
       return ClosureReady(t.body, heads, bound);
     }
     case TermKind::kCall:
-      for (size_t i = 1; i < t.terms.size(); ++i) {
-        if (!CanEval(t.terms[i], bound)) return false;
-      }
-      return true;
+      return ArgsEvaluable(std::span<const Term>(t.terms).subspan(1), bound);
     case TermKind::kTemplateString:
       for (const syntax::TemplatePart& part : t.parts) {
         for (const Expr& e : part.expr) {
@@ -466,6 +633,60 @@ bool Lowerer::CanEval(const Term& t, const Bound& bound) const {
       return true;
   }
   return false;
+}
+
+// Whether the arguments of a call can all be evaluated, in some order: an
+// argument that iterates binds the variables of its reference, and a later
+// argument may use them (foo == input.foos[foo]). [*after], when given,
+// receives the bound set once all are evaluated.
+bool Lowerer::ArgsEvaluable(std::span<const Term> args, const Bound& bound,
+                            Bound* after) const {
+  Bound sim = bound;
+  std::vector<bool> done(args.size(), false);
+  size_t remaining = args.size();
+  while (remaining > 0) {
+    bool progress = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (done[i] || !CanEval(args[i], sim)) continue;
+      ForEachVar(args[i], false, [&](const Term& var) {
+        if (const uint32_t* reg = FindLocal(var.text)) {
+          if (*reg >= sim.size()) sim.resize(*reg + 1, 0);
+          sim[*reg] = 1;
+        }
+      });
+      done[i] = true;
+      --remaining;
+      progress = true;
+    }
+    if (!progress) return false;
+  }
+  if (after != nullptr) *after = std::move(sim);
+  return true;
+}
+
+// Lowers [args] in an order that binds before it uses (ArgsEvaluable);
+// returns their registers in argument order.
+std::vector<uint32_t> Lowerer::LowerArgs(std::span<const Term> args, Label* fail) {
+  std::vector<uint32_t> regs(args.size(), 0);
+  std::vector<bool> done(args.size(), false);
+  size_t remaining = args.size();
+  while (remaining > 0 && !failed()) {
+    size_t pick = args.size();
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (!done[i] && CanEval(args[i], bound_)) {
+        pick = i;
+        break;
+      }
+    }
+    if (pick == args.size()) {  // stuck: lower in order, reporting what is unsafe
+      for (pick = 0; done[pick]; ++pick) {
+      }
+    }
+    regs[pick] = LowerTerm(args[pick], fail);
+    done[pick] = true;
+    --remaining;
+  }
+  return regs;
 }
 
 bool Lowerer::IsPattern(const Term& t, const Bound& bound) const {
@@ -490,24 +711,26 @@ bool Lowerer::IsPattern(const Term& t, const Bound& bound) const {
 bool Lowerer::CanUnify(const Term& a, const Term& b, const Bound& bound) const {
   if (CanEval(a, bound) && IsPattern(b, bound)) return true;
   if (CanEval(b, bound) && IsPattern(a, bound)) return true;
-  if (a.kind == TermKind::kArray && b.kind == TermKind::kArray &&
-      a.terms.size() == b.terms.size()) {
+  std::vector<std::pair<const Term*, const Term*>> pairs;
+  bool mismatch = false;
+  if (const_cast<Lowerer*>(this)->ElementPairs(a, b, &pairs, &mismatch)) {
+    if (mismatch) return true;  // never unifies: the expression just fails
     // Element pairs in any order, each binding what it can.
     Bound sim = bound;
-    std::vector<bool> done(a.terms.size(), false);
-    size_t remaining = a.terms.size();
+    std::vector<bool> done(pairs.size(), false);
+    size_t remaining = pairs.size();
     while (remaining > 0) {
       bool progress = false;
-      for (size_t i = 0; i < a.terms.size(); ++i) {
-        if (done[i] || !CanUnify(a.terms[i], b.terms[i], sim)) continue;
+      for (size_t i = 0; i < pairs.size(); ++i) {
+        if (done[i] || !CanUnify(*pairs[i].first, *pairs[i].second, sim)) continue;
         auto mark = [&](const Term& var) {
           if (const uint32_t* reg = FindLocal(var.text)) {
             if (*reg >= sim.size()) sim.resize(*reg + 1, 0);
             sim[*reg] = 1;
           }
         };
-        ForEachVar(a.terms[i], false, mark);
-        ForEachVar(b.terms[i], false, mark);
+        ForEachVar(*pairs[i].first, false, mark);
+        ForEachVar(*pairs[i].second, false, mark);
         done[i] = true;
         --remaining;
         progress = true;
@@ -517,6 +740,51 @@ bool Lowerer::CanUnify(const Term& a, const Term& b, const Bound& bound) const {
     return true;
   }
   return false;
+}
+
+// Two composite terms unified element by element: arrays of one length,
+// or objects whose keys are constants. [*mismatch]: the shapes differ
+// (lengths or key sets), so they never unify. False: not two such terms.
+bool Lowerer::ElementPairs(const Term& a, const Term& b,
+                           std::vector<std::pair<const Term*, const Term*>>* pairs,
+                           bool* mismatch) {
+  *mismatch = false;
+  if (a.kind == TermKind::kArray && b.kind == TermKind::kArray) {
+    if (a.terms.size() != b.terms.size()) {
+      *mismatch = true;
+      return true;
+    }
+    for (size_t i = 0; i < a.terms.size(); ++i) pairs->emplace_back(&a.terms[i], &b.terms[i]);
+    return true;
+  }
+  if (a.kind != TermKind::kObject || b.kind != TermKind::kObject) return false;
+  for (const Term* t : {&a, &b}) {
+    for (const syntax::ObjectItem& item : t->items) {
+      if (!IsConstantTerm(item.key)) return false;
+    }
+  }
+  if (a.items.size() != b.items.size()) {
+    *mismatch = true;
+    return true;
+  }
+  for (const syntax::ObjectItem& x : a.items) {
+    bool ok = true;
+    Value kx = ConstantOf(x.key, &ok);
+    const Term* match = nullptr;
+    for (const syntax::ObjectItem& y : b.items) {
+      if (ConstantOf(y.key, &ok) == kx) {
+        match = &y.value;
+        break;
+      }
+    }
+    if (match == nullptr) {
+      *mismatch = true;
+      pairs->clear();
+      return true;
+    }
+    pairs->emplace_back(&x.value, match);
+  }
+  return true;
 }
 
 bool Lowerer::SchedulableInner(const Expr& e, const Bound& bound) const {
@@ -534,10 +802,11 @@ bool Lowerer::SchedulableInner(const Expr& e, const Bound& bound) const {
       std::set<std::string> own;
       if (e.every->key) ForEachVar(*e.every->key, false, [&](const Term& v) { own.insert(v.text); });
       ForEachVar(e.every->value, false, [&](const Term& v) { own.insert(v.text); });
+      CollectDeclared(e.every->body, &own);
       for (const Expr& inner : e.every->body) {
         ForEachVarInExpr(inner, true, [&](const Term& var) {
           if (own.count(var.text)) return;
-          if (const uint32_t* reg = FindLocal(var.text)) {
+          if (const uint32_t* reg = FindOuterLocal(var.text)) {
             if (!IsSet(bound, *reg)) ready = false;
           }
         });
@@ -552,16 +821,13 @@ bool Lowerer::SchedulableInner(const Expr& e, const Bound& bound) const {
       if (name == "assign" && e.terms.size() == 3) return CanEval(e.terms[2], bound);
       size_t nargs = e.terms.size() - 1;
       int arity = CallArity(e.terms[0]);
+      std::span<const Term> args = std::span<const Term>(e.terms).subspan(1);
       if (arity >= 0 && nargs == static_cast<size_t>(arity) + 1) {
-        for (size_t i = 1; i < e.terms.size() - 1; ++i) {
-          if (!CanEval(e.terms[i], bound)) return false;
-        }
-        return IsPattern(e.terms.back(), bound);
+        Bound sim = bound;
+        if (!ArgsEvaluable(args.first(nargs - 1), bound, &sim)) return false;
+        return IsPattern(e.terms.back(), sim);
       }
-      for (size_t i = 1; i < e.terms.size(); ++i) {
-        if (!CanEval(e.terms[i], bound)) return false;
-      }
-      return true;
+      return ArgsEvaluable(args, bound);
     }
   }
   return false;
@@ -606,18 +872,27 @@ std::vector<const Expr*> Lowerer::Order(const Body& body) {
   std::vector<const Expr*> remaining;
   for (const Expr& e : body) remaining.push_back(&e);
   Bound sim = bound_;
+  const int saved_index = expr_index_;
   while (!remaining.empty()) {
     auto it = remaining.begin();
     for (; it != remaining.end(); ++it) {
+      expr_index_ = (*it)->index;
       if (Schedulable(**it, sim)) break;
     }
     if (it == remaining.end()) {
       // Report the first unbound variable of the first stuck expression.
       const Expr* stuck = remaining.front();
       const Term* unsafe = nullptr;
-      ForEachVarInExpr(*stuck, true, [&](const Term& var) {
+      expr_index_ = stuck->index;
+      // Its own variables first, then those its closures take from here.
+      ForEachVarInExpr(*stuck, false, [&](const Term& var) {
         if (unsafe != nullptr || var.IsWildcard()) return;
         const uint32_t* reg = FindLocal(var.text);
+        if (reg != nullptr && !IsSet(sim, *reg)) unsafe = &var;
+      });
+      ForEachVarInExpr(*stuck, true, [&](const Term& var) {
+        if (unsafe != nullptr || var.IsWildcard()) return;
+        const uint32_t* reg = FindOuterLocal(var.text);
         if (reg != nullptr && !IsSet(sim, *reg)) unsafe = &var;
       });
       if (unsafe != nullptr) {
@@ -627,12 +902,14 @@ std::vector<const Expr*> Lowerer::Order(const Body& body) {
         Error(ErrorCode::kUnsafeVarError, stuck->span,
               absl::StrCat("expression is unsafe: ", Absl(syntax::ToString(*stuck))));
       }
+      expr_index_ = saved_index;
       return {};
     }
     MarkBound(**it, &sim);
     order.push_back(*it);
     remaining.erase(it);
   }
+  expr_index_ = saved_index;
   return order;
 }
 
@@ -823,31 +1100,35 @@ uint32_t Lowerer::LowerData(const std::vector<const Term*>& elems, size_t first,
   while (i < elems.size()) {
     if (node->has_rules()) break;
     const Term* e = elems[i];
-    if (e->kind != TermKind::kString) break;
-    DocNode* child = node->Child(e->text);
-    if (child == nullptr) {
-      // Base data only from here: load the longest constant path.
-      ArrayBuilder keys(em_.arena());
-      for (const std::string& k : path) keys.Add(Str(k));
-      size_t j = i;
-      for (; j < elems.size() && IsScalar(*elems[j]); ++j) {
-        bool ok = true;
-        keys.Add(ConstantOf(*elems[j], &ok));
-      }
-      uint32_t r = em_.NewRegister();
-      em_.Emit(Op::kLoadData, r, em_.Constant(keys.Build()), 0, *fail);
-      return ApplyElems(r, elems, j, fail);
+    if (e->kind != TermKind::kString) {
+      // Rules have string keys only: a number, boolean or null key leads
+      // into base data.
+      if (IsScalar(*e)) return LoadBase(path, elems, i, fail);
+      break;
     }
+    DocNode* child = node->Child(e->text);
+    if (child == nullptr) return LoadBase(path, elems, i, fail);
     path.push_back(e->text);
     node = child;
     ++i;
   }
-  if (!node->HasRulesBelow()) {
-    ArrayBuilder keys(em_.arena());
-    for (const std::string& k : path) keys.Add(Str(k));
-    uint32_t r = em_.NewRegister();
-    em_.Emit(Op::kLoadData, r, em_.Constant(keys.Build()), 0, *fail);
-    return ApplyElems(r, elems, i, fail);
+  if (!node->HasRulesBelow()) return LoadBase(path, elems, i, fail);
+  if (!node->has_rules() && i < elems.size()) {
+    // data.ns[x].a.b: evaluating all of data.ns for one path below each of
+    // its keys could reach the rule doing it (OPA issue 7399). A projection
+    // function computes just {k: data.ns[k].a.b} for every key k.
+    size_t j = i + 1;
+    while (j < elems.size() && elems[j]->kind == TermKind::kString) ++j;
+    if (j > i + 1) {
+      std::vector<std::string> rest;
+      for (size_t m = i + 1; m < j; ++m) rest.push_back(elems[m]->text);
+      uint32_t fn = Projection(node, rest);
+      uint32_t r = em_.NewRegister();
+      em_.Emit(Op::kCall, r, fn, 0, *fail, 0);
+      std::vector<const Term*> tail = {elems[i]};
+      tail.insert(tail.end(), elems.begin() + static_cast<std::ptrdiff_t>(j), elems.end());
+      return ApplyElems(r, tail, 0, fail);
+    }
   }
   if (node->kind == DocKind::kFunction) {
     Error(ErrorCode::kTypeError, span,
@@ -858,6 +1139,40 @@ uint32_t Lowerer::LowerData(const std::vector<const Term*>& elems, size_t first,
   if (node_ != nullptr) deps_[node_].insert(node);
   uint32_t r = em_.NewRegister();
   em_.Emit(Op::kCall, r, fn, 0, *fail, 0);
+  return ApplyElems(r, elems, i, fail);
+}
+
+// Base data at [path] + [elems] from [i] on, read as OPA reads its store:
+// every key is a string, so data.a[2] finds {"a": {"2": ...}} (and an
+// array's element 2); a boolean or null key finds nothing.
+uint32_t Lowerer::LoadBase(const std::vector<std::string>& path,
+                           const std::vector<const Term*>& elems, size_t i, Label* fail) {
+  ArrayBuilder keys(em_.arena());
+  for (const std::string& k : path) keys.Add(Str(k));
+  for (; i < elems.size() && elems[i]->kind == TermKind::kString; ++i) {
+    keys.Add(Str(elems[i]->text));
+  }
+  uint32_t r = em_.NewRegister();
+  em_.Emit(Op::kLoadData, r, em_.Constant(keys.Build()), 0, *fail);
+  for (; i < elems.size() && IsScalar(*elems[i]); ++i) {
+    const Term& e = *elems[i];
+    uint32_t out = em_.NewRegister();
+    if (e.kind == TermKind::kString) {
+      em_.Emit(Op::kIndexConst, out, r, em_.Constant(Str(e.text)), *fail);
+    } else if (e.kind == TermKind::kNumber) {
+      bool ok = true;
+      Label as_string = em_.NewLabel();
+      Label found = em_.NewLabel();
+      em_.Emit(Op::kIndexConst, out, r, em_.Constant(ConstantOf(e, &ok)), as_string);
+      em_.Emit(Op::kJump, 0, 0, 0, found);
+      em_.Bind(as_string);
+      em_.Emit(Op::kIndexConst, out, r, em_.Constant(Str(e.text)), *fail);
+      em_.Bind(found);
+    } else {
+      em_.Emit(Op::kJump, 0, 0, 0, *fail);
+    }
+    r = out;
+  }
   return ApplyElems(r, elems, i, fail);
 }
 
@@ -907,6 +1222,101 @@ uint32_t Lowerer::BuiltinWrapper(const std::string& name, int arity) {
   return fn;
 }
 
+// The document a constant path from [from] reaches in the rule tree: the
+// first node with rules, or the namespace where the path ends if rules
+// live below it; nullptr when the path leads into base data only.
+DocNode* Lowerer::DocAt(DocNode* from, std::span<const std::string> path) const {
+  DocNode* node = from;
+  for (const std::string& key : path) {
+    if (node->has_rules()) return node;
+    node = node->Child(key);
+    if (node == nullptr) return nullptr;
+  }
+  return node->HasRulesBelow() ? node : nullptr;
+}
+
+uint32_t Lowerer::Projection(DocNode* node, const std::vector<std::string>& rest) {
+  // The caller depends on what each key's path reaches, not on all of node.
+  if (node_ != nullptr) {
+    for (auto& [key, child] : node->children) {
+      if (child->kind == DocKind::kFunction) continue;
+      if (DocNode* d = DocAt(child.get(), rest)) deps_[node_].insert(d);
+    }
+  }
+  auto key = std::make_pair(node, rest);
+  auto it = projections_.find(key);
+  if (it != projections_.end()) return it->second;
+  uint32_t fn = em_.DeclareFunction(
+      absl::StrCat("projection:", node->PathString(), "[_].", absl::StrJoin(rest, ".")), 0);
+  projections_[key] = fn;
+  pending_projections_.push_back({fn, node, rest});
+  return fn;
+}
+
+void Lowerer::LowerProjection(uint32_t function, DocNode* node,
+                              const std::vector<std::string>& rest) {
+  em_.BeginFunction(function);
+  node_ = nullptr;  // dependencies were recorded for the callers
+  module_ = nullptr;
+  package_.clear();
+  bound_.clear();
+  Scope scope;
+  scope_ = &scope;
+  uint32_t acc = em_.NewAccumulator();
+  em_.Emit(Op::kAccInit, acc, static_cast<uint32_t>(AccKind::kObject));
+  // Base data keys that no rule defines.
+  ArrayBuilder keys(em_.arena());
+  for (const std::string& k : node->path) keys.Add(Str(k));
+  Label base_done = em_.NewLabel();
+  Label f = base_done;
+  uint32_t base = em_.NewRegister();
+  em_.Emit(Op::kLoadData, base, em_.Constant(keys.Build()), 0, f);
+  em_.Emit(Op::kIsObject, base, 0, 0, f);
+  uint32_t k = em_.NewRegister();
+  uint32_t v = em_.NewRegister();
+  OpenLoop(base, k, v, &f);
+  for (auto& [key, child] : node->children) {
+    if (!child->HasRulesBelow() || child->kind == DocKind::kFunction) continue;
+    em_.Emit(Op::kNotEqual, k, LoadConst(Str(key)), 0, f);
+  }
+  for (const std::string& s : rest) {
+    uint32_t out = em_.NewRegister();
+    em_.Emit(Op::kIndexConst, out, v, em_.Constant(Str(s)), f);
+    v = out;
+  }
+  em_.Emit(Op::kAccPut, acc, k, v);
+  em_.Emit(Op::kJump, 0, 0, 0, f);
+  em_.Bind(base_done);
+  // Keys with rules below: the path under each, through the rule tree.
+  for (auto& [key, child] : node->children) {
+    if (!child->HasRulesBelow() || child->kind == DocKind::kFunction) continue;
+    std::vector<const Term*> elems;
+    for (const std::string& s : child->path) elems.push_back(Own(Term::String(s)));
+    for (const std::string& s : rest) elems.push_back(Own(Term::String(s)));
+    Label skip = em_.NewLabel();
+    Label sf = skip;
+    uint32_t value = LowerData(elems, 0, {}, &sf);
+    em_.Emit(Op::kAccPut, acc, LoadConst(Str(key)), value);
+    em_.Bind(skip);
+  }
+  uint32_t result = em_.NewRegister();
+  em_.Emit(Op::kAccFinish, result, acc);
+  em_.Emit(Op::kReturn, result);
+  scope_ = nullptr;
+  if (!em_.EndFunction()) {
+    Error(ErrorCode::kEvalInternalError, {}, "internal: bad labels in projection");
+  }
+}
+
+uint32_t Lowerer::DataView(DocNode* node) {
+  auto it = views_.find(node);
+  if (it != views_.end()) return it->second;
+  uint32_t fn = em_.DeclareFunction(absl::StrCat("view:", node->PathString()), 0);
+  views_[node] = fn;
+  pending_views_.push_back({fn, node});
+  return fn;
+}
+
 uint32_t Lowerer::LowerCall(const Term& op, std::span<const Term> args,
                             const syntax::Span& span, Label* fail) {
   // User function?
@@ -937,9 +1347,11 @@ uint32_t Lowerer::LowerCall(const Term& op, std::span<const Term> args,
   }
   std::string name = op.RefString();
   uint32_t builtin = 0;
+  bool relation = false;
   if (fn < 0) {
     const builtins::BuiltinInfo* info = builtins::FindBuiltin(name);
     if (info != nullptr) {
+      relation = (info->flags & builtins::kRelation) != 0;
       if (info->flags & builtins::kUnsupported) {
         Error(ErrorCode::kCompileError, span,
               absl::StrCat("builtin ", Absl(name), " is not supported by verdict: ",
@@ -964,18 +1376,22 @@ uint32_t Lowerer::LowerCall(const Term& op, std::span<const Term> args,
                        arity, " expected"));
     return 0;
   }
-  std::vector<uint32_t> regs;
-  for (const Term& a : args) regs.push_back(LowerTerm(a, fail));
-  uint32_t first = em_.NewRegisters(static_cast<uint32_t>(args.size()));
-  for (size_t i = 0; i < regs.size(); ++i) {
-    em_.Emit(Op::kMove, first + static_cast<uint32_t>(i), regs[i]);
-  }
+  std::vector<uint32_t> regs = LowerArgs(args, fail);
+  uint32_t first = ArgumentSpan(regs);
   uint32_t out = em_.NewRegister();
   if (fn >= 0) {
     em_.Emit(Op::kCall, out, static_cast<uint32_t>(fn), first, *fail,
              static_cast<uint8_t>(args.size()));
   } else {
     em_.Emit(Op::kCallBuiltin, out, builtin, first, *fail, static_cast<uint8_t>(args.size()));
+  }
+  if (relation) {
+    // A relation (walk) returns every solution in an array: the call's
+    // value is each element in turn, so `walk(x, [p, v])` and
+    // `[p, v] := walk(x)` bind the pattern once per solution.
+    uint32_t elem = em_.NewRegister();
+    OpenLoop(out, vm::kNoReg, elem, fail);
+    return elem;
   }
   return out;
 }
@@ -988,6 +1404,7 @@ uint32_t Lowerer::LowerComprehension(const Term& t, Label* fail) {
   em_.Emit(Op::kAccInit, acc, static_cast<uint32_t>(kind));
   Scope inner;
   inner.parent = scope_;
+  inner.limit = expr_index_;
   Scope* saved_scope = scope_;
   Bound saved_bound = bound_;
   scope_ = &inner;
@@ -1014,6 +1431,61 @@ uint32_t Lowerer::LowerComprehension(const Term& t, Label* fail) {
   return out;
 }
 
+// {expr} of a template string: the set of the expression's values, built
+// like the set comprehension {v | v = expr}, so an undefined part is the
+// empty set (rendered "<undefined>"), several values are an error of
+// internal.template_string, and `with` on the part applies to it alone.
+uint32_t Lowerer::LowerTemplatePart(const Expr& e) {
+  std::string name = absl::StrCat("$template", template_parts_++);
+  Body& body = owned_bodies_.emplace_back();
+  Expr& capture = body.emplace_back();
+  capture.kind = ExprKind::kCall;
+  capture.span = e.span;
+  capture.terms.push_back(Term::Ref({Term::Var("eq", e.span)}, e.span));
+  capture.terms.push_back(Term::Var(name, e.span));
+  capture.terms.push_back(e.kind == ExprKind::kCall ? Term::Call(e.terms, e.span) : e.terms[0]);
+  capture.with = e.with;
+
+  uint32_t acc = em_.NewAccumulator();
+  em_.Emit(Op::kAccInit, acc, static_cast<uint32_t>(AccKind::kSet));
+  Scope inner;
+  inner.parent = scope_;
+  inner.limit = expr_index_;
+  Scope* saved_scope = scope_;
+  Bound saved_bound = bound_;
+  scope_ = &inner;
+  uint32_t value = Declare(name);
+  DeclareLocals(body);
+  Label end = em_.NewLabel();
+  Label body_fail = end;
+  LowerBody(body, &body_fail, [&](Label* f) {
+    em_.Emit(Op::kAccAdd, acc, value);
+    em_.Emit(Op::kJump, 0, 0, 0, *f);
+  });
+  em_.Bind(end);
+  scope_ = saved_scope;
+  bound_ = std::move(saved_bound);
+  uint32_t out = em_.NewRegister();
+  Label never = em_.NewLabel();  // a set accumulator always finishes
+  em_.Emit(Op::kAccFinish, out, acc, 0, never);
+  em_.Bind(never);
+  return out;
+}
+
+// The first register of [regs] laid out consecutively, as Call and
+// CallBuiltin take their arguments. Values already in place (one argument,
+// or arguments computed into adjacent registers) need no copies.
+uint32_t Lowerer::ArgumentSpan(const std::vector<uint32_t>& regs) {
+  bool in_place = !regs.empty();
+  for (size_t i = 1; i < regs.size() && in_place; ++i) in_place = regs[i] == regs[0] + i;
+  if (in_place) return regs[0];
+  uint32_t first = em_.NewRegisters(static_cast<uint32_t>(regs.size()));
+  for (size_t i = 0; i < regs.size(); ++i) {
+    em_.Emit(Op::kMove, first + static_cast<uint32_t>(i), regs[i]);
+  }
+  return first;
+}
+
 uint32_t Lowerer::LowerTemplate(const Term& t, Label* fail) {
   std::vector<uint32_t> regs;
   for (const syntax::TemplatePart& part : t.parts) {
@@ -1021,19 +1493,7 @@ uint32_t Lowerer::LowerTemplate(const Term& t, Label* fail) {
       regs.push_back(LoadConst(Str(part.text)));
       continue;
     }
-    const Expr& e = part.expr.front();
-    uint32_t r;
-    if (e.kind == ExprKind::kCall) {
-      r = LowerCall(e.terms[0], std::span<const Term>(e.terms).subspan(1), e.span, fail);
-    } else {
-      r = LowerTerm(e.terms[0], fail);
-    }
-    // A part is a set of its values (OPA: undefined parts render <undefined>).
-    uint32_t one = em_.NewRegisters(1);
-    em_.Emit(Op::kMove, one, r);
-    uint32_t set = em_.NewRegister();
-    em_.Emit(Op::kMakeSet, set, one, 0, {}, 1);
-    regs.push_back(set);
+    regs.push_back(LowerTemplatePart(part.expr.front()));
   }
   uint32_t first = em_.NewRegisters(static_cast<uint32_t>(regs.size()));
   for (size_t i = 0; i < regs.size(); ++i) {
@@ -1135,15 +1595,26 @@ void Lowerer::Unify(const Term& a, const Term& b, Label* fail) {
     Match(b, LowerTerm(a, fail), fail);
     return;
   }
-  if (a.kind == TermKind::kArray && b.kind == TermKind::kArray &&
-      a.terms.size() == b.terms.size()) {
-    std::vector<bool> done(a.terms.size(), false);
-    size_t remaining = a.terms.size();
+  std::vector<std::pair<const Term*, const Term*>> pairs;
+  bool mismatch = false;
+  if (ElementPairs(a, b, &pairs, &mismatch)) {
+    if (mismatch) {
+      em_.Emit(Op::kJump, 0, 0, 0, *fail);
+      // Nothing after this runs; its variables count as bound for safety.
+      auto mark = [&](const Term& var) {
+        if (const uint32_t* reg = FindLocal(var.text)) SetBound(*reg, true);
+      };
+      ForEachVar(a, false, mark);
+      ForEachVar(b, false, mark);
+      return;
+    }
+    std::vector<bool> done(pairs.size(), false);
+    size_t remaining = pairs.size();
     while (remaining > 0 && !failed()) {
       bool progress = false;
-      for (size_t i = 0; i < a.terms.size(); ++i) {
-        if (done[i] || !CanUnify(a.terms[i], b.terms[i], bound_)) continue;
-        Unify(a.terms[i], b.terms[i], fail);
+      for (size_t i = 0; i < pairs.size(); ++i) {
+        if (done[i] || !CanUnify(*pairs[i].first, *pairs[i].second, bound_)) continue;
+        Unify(*pairs[i].first, *pairs[i].second, fail);
         done[i] = true;
         --remaining;
         progress = true;
@@ -1178,7 +1649,9 @@ void Lowerer::LowerEvery(const Expr& e, Label* fail) {
   uint32_t domain = LowerTerm(every.domain, fail);
   uint32_t it = em_.NewRegisters(2);
   Label done = em_.NewLabel();
-  em_.Emit(Op::kIterInit, it, domain, 0, done);
+  // A domain that is not a collection makes `every` false (OPA), not
+  // vacuously true.
+  em_.Emit(Op::kIterInit, it, domain, 0, *fail);
   Label next = em_.NewLabel();
   em_.Bind(next);
   uint32_t key = em_.NewRegister();
@@ -1187,6 +1660,7 @@ void Lowerer::LowerEvery(const Expr& e, Label* fail) {
 
   Scope inner;
   inner.parent = scope_;
+  inner.limit = expr_index_;
   Scope* saved_scope = scope_;
   Bound saved_bound = bound_;
   scope_ = &inner;
@@ -1246,8 +1720,9 @@ void Lowerer::LowerCallExpr(const Expr& e, Label* fail) {
       }
       return;
     }
-    uint32_t ra = LowerTerm(a, fail);
-    uint32_t rb = LowerTerm(b, fail);
+    std::vector<uint32_t> regs = LowerArgs(args, fail);
+    uint32_t ra = regs[0];
+    uint32_t rb = regs[1];
     Op op = name == "equal" ? Op::kEqual
             : name == "neq" ? Op::kNotEqual
             : name == "lt"  ? Op::kLess
@@ -1313,12 +1788,16 @@ void Lowerer::LowerWith(const Expr& e, Label* fail) {
         if (node != nullptr && node->kind == DocKind::kFunction) {
           mock_fn = static_cast<int>(FunctionOf(node));
         }
-      } else if ((w.value.kind == TermKind::kVar || w.value.kind == TermKind::kRef) &&
-                 !ResolveRef(w.value, &mt)) {
+      } else if (NamesBuiltin(w.value)) {
         std::string name = w.value.RefString();
-        if (const builtins::BuiltinInfo* info = builtins::FindBuiltin(name)) {
-          mock_fn = static_cast<int>(BuiltinWrapper(name, info->arity));
+        const builtins::BuiltinInfo* info = builtins::FindBuiltin(name);
+        if (info != nullptr && (info->flags & builtins::kUnsupported)) {
+          Error(ErrorCode::kCompileError, w.value.span,
+                absl::StrCat("builtin ", Absl(name), " is not supported by verdict: ",
+                             Absl(info->unsupported_reason)));
+          return;
         }
+        mock_fn = static_cast<int>(BuiltinWrapper(name, CallArity(w.value)));
       }
     }
     auto value_reg = [&]() { return LowerTerm(w.value, fail); };
@@ -1360,7 +1839,7 @@ void Lowerer::LowerWith(const Expr& e, Label* fail) {
           node = nullptr;
         }
       }
-      if (doc != nullptr && !beyond_doc) {
+      if (doc != nullptr && !beyond_doc && (mock_fn >= 0 || doc->children.empty())) {
         uint32_t fn = FunctionOf(doc);
         if (mock_fn >= 0) {
           push(Op::kWithFunc, fn, static_cast<uint32_t>(mock_fn));
@@ -1369,18 +1848,30 @@ void Lowerer::LowerWith(const Expr& e, Label* fail) {
         }
         continue;
       }
-      if (doc != nullptr || (node != nullptr && node->HasRulesBelow())) {
+      if (beyond_doc) {
         Error(ErrorCode::kCompileError, w.span,
-              "with on a path that holds rules below it is not supported yet");
+              "with on a path inside a rule's value is not supported yet");
         return;
+      }
+      if (node != nullptr && node->HasRulesBelow()) {
+        // The value replaces the whole subtree: it goes into the data
+        // overlay, and every document at or below the path reads its part
+        // from there instead of evaluating its rules.
+        push(Op::kWithData, em_.Constant(keys.Build()), value_reg());
+        std::function<void(DocNode*)> redirect = [&](DocNode* d) {
+          if (!d->HasRulesBelow() || d->kind == DocKind::kFunction) return;
+          push(Op::kWithFunc, FunctionOf(d), DataView(d));
+          for (auto& [key, child] : d->children) redirect(child.get());
+        };
+        redirect(node);
+        continue;
       }
       push(Op::kWithData, em_.Constant(keys.Build()), value_reg());
       continue;
     }
     // A builtin.
     std::string name = w.target.RefString();
-    const builtins::BuiltinInfo* info = builtins::FindBuiltin(name);
-    if (info == nullptr) {
+    if (!NamesBuiltin(w.target)) {
       Error(ErrorCode::kCompileError, w.span,
             absl::StrCat("with keyword cannot replace ", Absl(name)));
       return;
@@ -1430,6 +1921,13 @@ void Lowerer::LowerWith(const Expr& e, Label* fail) {
 
 void Lowerer::LowerExpr(const Expr& e, Label* fail) {
   if (failed()) return;
+  const int saved_index = expr_index_;
+  expr_index_ = e.index;
+  LowerExprAt(e, fail);
+  expr_index_ = saved_index;
+}
+
+void Lowerer::LowerExprAt(const Expr& e, Label* fail) {
   em_.SetSpan(e.span);
   if (!e.with.empty()) {
     LowerWith(e, fail);
@@ -1458,7 +1956,10 @@ void Lowerer::LowerBody(const Body& body, Label* fail,
     LowerExpr(*e, fail);
     if (failed()) return;
   }
+  const int saved_index = expr_index_;
+  expr_index_ = std::numeric_limits<int>::max();  // heads come after the body
   on_success(fail);
+  expr_index_ = saved_index;
 }
 
 // ===========================================================================
@@ -1478,10 +1979,25 @@ void Lowerer::EnterDefinition(const RuleDef& def) {
   package_ = PackagePath(*def.module);
 }
 
-// Matches a function's argument patterns against R[0..n).
-void Lowerer::BindArgs(const syntax::Rule& rule, Label* fail) {
+// Matches a function's argument patterns against R[0..n). An argument that
+// needs the body's variables (f($"{x}") := 1 if x := ...) becomes the
+// expression `$argI = arg` in [deferred], ordered with the body like OPA's
+// rewrite of function arguments.
+void Lowerer::BindArgs(const syntax::Rule& rule, Label* fail, Body* deferred) {
   for (size_t i = 0; i < rule.head.args.size(); ++i) {
-    Match(rule.head.args[i], static_cast<uint32_t>(i), fail);
+    const Term& arg = rule.head.args[i];
+    if (IsPattern(arg, bound_)) {
+      Match(arg, static_cast<uint32_t>(i), fail);
+      continue;
+    }
+    std::string name = absl::StrCat("$arg", i);
+    scope_->vars[name] = static_cast<uint32_t>(i);  // the parameter register, bound
+    Expr& eq = deferred->emplace_back();
+    eq.kind = ExprKind::kCall;
+    eq.span = arg.span;
+    eq.terms.push_back(Term::Ref({Term::Var("eq", arg.span)}, arg.span));
+    eq.terms.push_back(Term::Var(name, arg.span));
+    eq.terms.push_back(arg);
   }
 }
 
@@ -1489,6 +2005,16 @@ void Lowerer::BindArgs(const syntax::Rule& rule, Label* fail) {
 void Lowerer::AddRuleValue(DocNode* node, const RuleDef& def, const syntax::Rule& rule,
                            uint32_t acc, Label* fail) {
   em_.SetSpan(rule.head.span);
+  if (ref_head_prefix_ != nullptr) {
+    std::vector<uint32_t> path;
+    for (const std::string& k : *ref_head_prefix_) path.push_back(LoadConst(Str(k)));
+    for (const Term* d : def.dynamic) path.push_back(LowerTerm(*d, fail));
+    const bool element = rule.head.IsMultiValue();
+    uint32_t v = LowerTerm(element ? *rule.head.key : *rule.head.value, fail);
+    AddContribution(path, v, element, acc);
+    em_.Emit(Op::kJump, 0, 0, 0, *fail);
+    return;
+  }
   switch (node->kind) {
     case DocKind::kPartialSet: {
       uint32_t k = LowerTerm(*rule.head.key, fail);
@@ -1531,8 +2057,9 @@ void Lowerer::LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc) {
     Scope scope;
     scope_ = &scope;
     bound_.assign(node->arity, 1);
-    // The head's variables live in the rule's scope.
-    for (const Term& a : rule.head.args) DeclareLocalsInTerm(a);
+    // The head's variables live in the rule's scope; a function's
+    // arguments are its own even where a rule has the same name.
+    for (const Term& a : rule.head.args) DeclareArgVars(a);
     DeclareLocals(rule.body);
     for (const Term* d : def.dynamic) DeclareLocalsInTerm(*d);
     if (rule.head.key) DeclareLocalsInTerm(*rule.head.key);
@@ -1545,8 +2072,13 @@ void Lowerer::LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc) {
       em_.Emit(Op::kAccInit, target_acc, static_cast<uint32_t>(AccKind::kValue));
     }
     em_.SetSpan(rule.span);
-    BindArgs(rule, &fail);
-    LowerBody(rule.body, &fail, [&](Label* f) {
+    Body deferred;
+    BindArgs(rule, &fail, &deferred);
+    if (!deferred.empty()) {
+      deferred.insert(deferred.begin(), rule.body.begin(), rule.body.end());
+      DeclareLocals(deferred);
+    }
+    LowerBody(deferred.empty() ? rule.body : deferred, &fail, [&](Label* f) {
       AddRuleValue(node, def, rule, target_acc, f);
     });
     em_.Bind(body_end);
@@ -1563,7 +2095,111 @@ void Lowerer::LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc) {
   em_.Bind(chain_end);
 }
 
+uint32_t Lowerer::MakeArrayOf(const std::vector<uint32_t>& regs) {
+  uint32_t n = static_cast<uint32_t>(regs.size());
+  uint32_t first = em_.NewRegisters(n);
+  for (uint32_t i = 0; i < n; ++i) em_.Emit(Op::kMove, first + i, regs[i]);
+  uint32_t out = em_.NewRegister();
+  em_.Emit(Op::kMakeArray, out, first, 0, {}, static_cast<uint8_t>(n));
+  return out;
+}
+
+// acc += [path, value, element] (see internal.ref_head_object).
+void Lowerer::AddContribution(const std::vector<uint32_t>& path, uint32_t value, bool element,
+                              uint32_t acc) {
+  if (path.size() > 255) {
+    Error(ErrorCode::kCompileError, {}, "rule reference too long");
+    return;
+  }
+  uint32_t triple = MakeArrayOf({MakeArrayOf(path), value, LoadConst(Value::Bool(element))});
+  em_.Emit(Op::kAccAdd, acc, triple);
+}
+
+// Whether [node]'s value needs OPA's merge of ref-head rules: keys nested
+// below the first variable (p[a][b] := v), set leaves (p[q] contains r), or
+// documents below it other than complete ones (p.b.r contains "x" beside
+// p[q].r contains s). Plain p[k] := v next to p.c := 1 takes AccPut.
+bool NeedsRefHeadMerge(const DocNode* node) {
+  for (const RuleDef& def : node->rules) {
+    if (def.dynamic.size() > 1 || def.rule->head.IsMultiValue()) return true;
+  }
+  for (const auto& [key, child] : node->children) {
+    if (child->HasRulesBelow() && child->kind != DocKind::kComplete &&
+        child->kind != DocKind::kFunction) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A partial object whose rules nest: every solution of every definition at
+// or below [node] becomes a [path, value, element] contribution, and
+// internal.ref_head_object merges them the way OPA's evaluator does.
+void Lowerer::LowerRefHeadObject(DocNode* node) {
+  uint32_t acc = em_.NewAccumulator();
+  em_.Emit(Op::kAccInit, acc, static_cast<uint32_t>(AccKind::kSet));
+  std::vector<std::string> prefix;
+  std::function<void(DocNode*)> visit = [&](DocNode* d) {
+    if (failed()) return;
+    if (d == node || d->kind == DocKind::kPartialObject) {
+      ref_head_prefix_ = &prefix;
+      for (const RuleDef& def : d->rules) {
+        LowerDefinition(d, def, acc);
+        if (failed()) break;
+      }
+      ref_head_prefix_ = nullptr;
+    } else if (d->kind == DocKind::kComplete || d->kind == DocKind::kPartialSet) {
+      std::vector<uint32_t> path;
+      for (const std::string& k : prefix) path.push_back(LoadConst(Str(k)));
+      Label skip = em_.NewLabel();
+      Label f = skip;
+      uint32_t v = em_.NewRegister();
+      em_.Emit(Op::kCall, v, FunctionOf(d), 0, f, 0);
+      deps_[node].insert(d);
+      if (d->kind == DocKind::kComplete) {
+        AddContribution(path, v, /*element=*/false, acc);
+      } else {
+        uint32_t elem = em_.NewRegister();
+        OpenLoop(v, vm::kNoReg, elem, &f);
+        AddContribution(path, elem, /*element=*/true, acc);
+        em_.Emit(Op::kJump, 0, 0, 0, f);
+      }
+      em_.Bind(skip);
+      return;
+    } else if (d->kind == DocKind::kFunction) {
+      return;
+    }
+    for (auto& [key, child] : d->children) {
+      if (!child->HasRulesBelow()) continue;
+      prefix.push_back(key);
+      visit(child.get());
+      prefix.pop_back();
+    }
+  };
+  visit(node);
+  if (failed()) return;
+  em_.SetSpan(node->rules.empty() ? syntax::Span{} : node->rules[0].rule->head.span);
+  uint32_t all = em_.NewRegister();
+  Label never = em_.NewLabel();  // a set accumulator always finishes
+  em_.Emit(Op::kAccFinish, all, acc, 0, never);
+  em_.Bind(never);
+  uint32_t arg = em_.NewRegisters(1);
+  em_.Emit(Op::kMove, arg, all);
+  uint32_t result = em_.NewRegister();
+  Label conflict = em_.NewLabel();
+  em_.Emit(Op::kCallBuiltin, result, em_.Builtin("internal.ref_head_object"), arg, conflict, 1);
+  em_.Emit(Op::kReturn, result);
+  // Undefined only when the merge failed (strict mode raises it instead).
+  em_.Bind(conflict);
+  em_.Emit(Op::kFail, 0, em_.Constant(Str("object keys must be unique")),
+           static_cast<uint32_t>(ErrorCode::kEvalConflictError));
+}
+
 void Lowerer::LowerRules(DocNode* node) {
+  if (node->kind == DocKind::kPartialObject && NeedsRefHeadMerge(node)) {
+    LowerRefHeadObject(node);
+    return;
+  }
   AccKind kind = node->kind == DocKind::kPartialSet      ? AccKind::kSet
                  : node->kind == DocKind::kPartialObject ? AccKind::kObject
                                                          : AccKind::kValue;
@@ -1598,43 +2234,52 @@ void Lowerer::LowerRules(DocNode* node) {
     scope_ = &scope;
     bound_.assign(node->arity, 1);
     em_.SetSpan(def.rule->span);
-    bool ok = true;
-    Value v = ConstantOf(*def.rule->head.value, &ok);
-    if (!ok) {
-      Error(ErrorCode::kCompileError, def.rule->head.span,
-            "default rule value must be a constant");
-      return;
-    }
-    em_.Emit(Op::kReturn, LoadConst(v));
+    // The parser rejects vars and refs outside closures; comprehensions
+    // (default p := [x | ...]) are evaluated here.
+    Label none = em_.NewLabel();
+    Label f = none;
+    uint32_t v = LowerTerm(*def.rule->head.value, &f);
+    em_.Emit(Op::kReturn, v);
+    em_.Bind(none);
+    em_.Emit(Op::kReturnUndefined);
     scope_ = nullptr;
     return;
   }
   em_.Emit(Op::kReturnUndefined);
 }
 
-// A namespace: the base data at its path merged with its children's values.
+// A namespace: the base data at its path merged with its children's
+// values as OPA merges them: where both define a key, two objects merge
+// recursively and otherwise the base document wins.
 void Lowerer::LowerNamespace(DocNode* node) {
   uint32_t acc = em_.NewAccumulator();
   em_.Emit(Op::kAccInit, acc, static_cast<uint32_t>(AccKind::kObject));
   ArrayBuilder keys(em_.arena());
   for (const std::string& k : node->path) keys.Add(Str(k));
   Label no_base = em_.NewLabel();
-  Label f = no_base;
+  Label have_base = em_.NewLabel();
   uint32_t base = em_.NewRegister();
-  em_.Emit(Op::kLoadData, base, em_.Constant(keys.Build()), 0, f);
-  em_.Emit(Op::kIsObject, base, 0, 0, f);
+  em_.Emit(Op::kLoadData, base, em_.Constant(keys.Build()), 0, no_base);
+  em_.Emit(Op::kIsObject, base, 0, 0, no_base);
+  em_.Emit(Op::kJump, 0, 0, 0, have_base);
+  em_.Bind(no_base);
+  em_.Emit(Op::kLoadConst, base, em_.Constant(Value::EmptyObject()));
+  em_.Bind(have_base);
+  Label base_done = em_.NewLabel();
+  Label f = base_done;
   uint32_t k = em_.NewRegister();
   uint32_t v = em_.NewRegister();
   OpenLoop(base, k, v, &f);
-  // Keys that rules also define are taken from the rules.
+  // Keys that rules also define are merged below.
   for (auto& [key, child] : node->children) {
-    if (!child->HasRulesBelow()) continue;
+    if (!child->HasRulesBelow() || child->kind == DocKind::kFunction) continue;
     uint32_t kr = LoadConst(Str(key));
     em_.Emit(Op::kNotEqual, k, kr, 0, f);
   }
   em_.Emit(Op::kAccPut, acc, k, v);
   em_.Emit(Op::kJump, 0, 0, 0, f);
-  em_.Bind(no_base);
+  em_.Bind(base_done);
+  uint32_t union_fn = em_.Builtin("object.union");
   for (auto& [key, child] : node->children) {
     if (!child->HasRulesBelow() || child->kind == DocKind::kFunction) continue;
     Label skip = em_.NewLabel();
@@ -1642,6 +2287,20 @@ void Lowerer::LowerNamespace(DocNode* node) {
     em_.Emit(Op::kCall, value, FunctionOf(child.get()), 0, skip, 0);
     deps_[node].insert(child.get());
     uint32_t kr = LoadConst(Str(key));
+    Label put = em_.NewLabel();
+    Label base_wins = em_.NewLabel();
+    uint32_t in_base = em_.NewRegister();
+    em_.Emit(Op::kIndexConst, in_base, base, em_.Constant(Str(key)), put);
+    em_.Emit(Op::kIsObject, in_base, 0, 0, base_wins);
+    em_.Emit(Op::kIsObject, value, 0, 0, base_wins);
+    uint32_t args = em_.NewRegisters(2);
+    em_.Emit(Op::kMove, args, value);
+    em_.Emit(Op::kMove, args + 1, in_base);  // object.union: the right side wins
+    em_.Emit(Op::kCallBuiltin, value, union_fn, args, put, 2);
+    em_.Emit(Op::kJump, 0, 0, 0, put);
+    em_.Bind(base_wins);
+    em_.Emit(Op::kMove, value, in_base);
+    em_.Bind(put);
     em_.Emit(Op::kAccPut, acc, kr, value);
     em_.Bind(skip);
   }
@@ -1771,10 +2430,29 @@ absl::Status Lowerer::Run(std::span<const QuerySpec> queries) {
   for (size_t i = 0; i < queries.size() && !failed(); ++i) {
     LowerQuery(queries[i], query_functions[i]);
   }
-  while (!pending_.empty() && !failed()) {
-    DocNode* node = pending_.front();
-    pending_.pop_front();
-    LowerNode(node);
+  while ((!pending_.empty() || !pending_projections_.empty()) && !failed()) {
+    if (!pending_.empty()) {
+      DocNode* node = pending_.front();
+      pending_.pop_front();
+      LowerNode(node);
+    } else {
+      PendingProjection p = std::move(pending_projections_.front());
+      pending_projections_.pop_front();
+      LowerProjection(p.function, p.node, p.rest);
+    }
+  }
+  for (auto& [function, node] : pending_views_) {
+    if (failed()) break;
+    em_.BeginFunction(function);
+    ArrayBuilder keys(em_.arena());
+    for (const std::string& k : node->path) keys.Add(Str(k));
+    uint32_t out = em_.NewRegister();
+    Label undefined = em_.NewLabel();
+    em_.Emit(Op::kLoadData, out, em_.Constant(keys.Build()), 0, undefined);
+    em_.Emit(Op::kReturn, out);
+    em_.Bind(undefined);
+    em_.Emit(Op::kReturnUndefined);
+    em_.EndFunction();
   }
   while (!pending_wrappers_.empty() && !failed()) {
     PendingWrapper w = pending_wrappers_.back();

@@ -1,8 +1,9 @@
 // File: lib/compile/lower.h
 //
 // Lowering: the rule tree and queries to bytecode. One VM function per
-// document (rule_tree.h), one per query, plus synthetic functions (wrappers
-// that let `with` replace a builtin by another builtin).
+// document (rule_tree.h), one per query, plus synthetic functions: wrappers
+// that let `with` replace a builtin by another builtin, views that read a
+// document from the `with data` overlay, and projections {k: data.ns[k].a}.
 //
 // The shape of the code follows OPA's planner (v1/ir): a body is
 // straight-line code in which every expression either continues or jumps to
@@ -14,7 +15,7 @@
 // success jumps to the enclosing failure label.
 //
 // Before lowering a body, its expressions are ordered the way OPA's safety
-// check does (scope.cc): each expression runs once the variables it needs are
+// check does: each expression runs once the variables it needs are
 // bound; a variable that nothing can bind is a rego_unsafe_var_error.
 //
 // Entry: LowerProgram(), called by Compile() (compiler.cc).

@@ -31,7 +31,7 @@ const char* KindName(DocKind kind) {
 }  // namespace
 
 bool DocNode::HasRulesBelow() const {
-  if (has_rules()) return true;
+  if (has_rules() || is_package) return true;
   for (const auto& [key, child] : children) {
     if (child->HasRulesBelow()) return true;
   }
@@ -74,6 +74,22 @@ std::vector<std::string> PackagePath(const syntax::Module& module) {
 absl::StatusOr<RuleTree> BuildRuleTree(std::span<const syntax::Module> modules) {
   RuleTree tree;
   tree.root = std::make_unique<DocNode>();
+  // Every package is a document, rules or not.
+  for (const syntax::Module& module : modules) {
+    DocNode* node = tree.root.get();
+    for (const std::string& key : PackagePath(module)) {
+      std::unique_ptr<DocNode>& child = node->children[key];
+      if (!child) {
+        child = std::make_unique<DocNode>();
+        child->name = key;
+        child->path = node->path;
+        child->path.push_back(key);
+        child->parent = node;
+      }
+      node = child.get();
+    }
+    node->is_package = true;
+  }
   for (const syntax::Module& module : modules) {
     std::vector<std::string> package = PackagePath(module);
     for (const syntax::Rule& rule : module.rules) {
@@ -88,21 +104,21 @@ absl::StatusOr<RuleTree> BuildRuleTree(std::span<const syntax::Module> modules) 
       RuleDef def{&module, &rule, {}};
       for (size_t j = i; j < head.ref.size(); ++j) def.dynamic.push_back(&head.ref[j]);
 
+      // A reference with variables makes an object whatever the leaf is:
+      // p[q].r contains s is an object of objects of sets.
       DocKind kind;
       if (head.IsFunction()) {
         kind = DocKind::kFunction;
-      } else if (head.IsMultiValue()) {
-        kind = DocKind::kPartialSet;
       } else if (!def.dynamic.empty()) {
         kind = DocKind::kPartialObject;
+      } else if (head.IsMultiValue()) {
+        kind = DocKind::kPartialSet;
       } else {
         kind = DocKind::kComplete;
       }
-      if ((kind == DocKind::kFunction || kind == DocKind::kPartialSet) &&
-          !def.dynamic.empty()) {
+      if (kind == DocKind::kFunction && !def.dynamic.empty()) {
         return ErrorAt(ErrorCode::kCompileError, head.span,
-                       "rules with variables in their reference must not be functions "
-                       "or multi-value rules");
+                       "functions must not have variables in their reference");
       }
 
       // Walk/create the path.

@@ -15,7 +15,7 @@
 // suffix (the keys a partial object rule adds). Built by BuildRuleTree();
 // the lowering turns each node into one VM function.
 //
-// Tested by tests/compile/rule_tree_test.cc.
+// Tested through lowering by tests/compile/lower_test.cc and errors_test.cc.
 #ifndef VERDICT_COMPILE_RULE_TREE_H_
 #define VERDICT_COMPILE_RULE_TREE_H_
 
@@ -35,7 +35,7 @@ enum class DocKind : uint8_t {
   kNamespace,      // no rule here: an object of its children (and base data)
   kComplete,       // p := v, p = v, p if ...
   kPartialSet,     // p contains x
-  kPartialObject,  // p[k] := v, p[k].c := v (keys computed by the body)
+  kPartialObject,  // p[k] := v, p[k].c := v, p[k] contains v (keys computed by the body)
   kFunction,       // f(x) := y
 };
 
@@ -44,7 +44,7 @@ struct RuleDef {
   const syntax::Module* module = nullptr;
   const syntax::Rule* rule = nullptr;
   // Head ref elements after the constant prefix; non-empty only for
-  // kPartialObject definitions.
+  // kPartialObject definitions (whose leaf is a set for `contains` rules).
   std::vector<const syntax::Term*> dynamic;
 };
 
@@ -58,9 +58,13 @@ struct DocNode {
   std::optional<RuleDef> default_rule;
   int arity = 0;                       // kFunction
   int function = -1;                   // VM function, assigned by lowering
+  // A module's package is here: the document is defined (at least {})
+  // even when the package holds no rules (OPA issue 1863).
+  bool is_package = false;
 
   bool has_rules() const { return kind != DocKind::kNamespace; }
-  // Whether this node or any node below it holds rules.
+  // Whether this node or any node below it holds rules or a package: the
+  // document is virtual (computed), not only base data.
   bool HasRulesBelow() const;
   // "data.a.b" (keys that are not identifiers are written ["k"]).
   std::string PathString() const;

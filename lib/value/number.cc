@@ -11,6 +11,7 @@
 // Tested by tests/value/number_test.cc.
 #include "value/number.h"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
@@ -80,8 +81,10 @@ Decimal DecimalFromU64(uint64_t u, bool negative) {
 }
 
 // Parses to_chars' scientific output "[-]d[.ddd]e[+-]dd".
-Decimal DecimalFromScientific(std::string_view s) {
-  Decimal d;
+void DecimalFromScientificInto(std::string_view s, Decimal* out) {
+  Decimal& d = *out;
+  d.negative = false;
+  d.digits.clear();
   size_t i = 0;
   if (i < s.size() && s[i] == '-') {
     d.negative = true;
@@ -107,6 +110,11 @@ Decimal DecimalFromScientific(std::string_view s) {
   }
   d.exponent = e - frac;
   Normalize(&d);
+}
+
+Decimal DecimalFromScientific(std::string_view s) {
+  Decimal d;
+  DecimalFromScientificInto(s, &d);
   return d;
 }
 
@@ -158,10 +166,161 @@ Decimal DecimalFromDouble(double x) {
   return DecimalFromScientific(std::string_view(buf, r.ptr - buf));
 }
 
-Decimal DecimalFromLongDouble(long double x) {
+// The *Into variants reuse [out]'s digit buffer: arithmetic results that
+// are not doubles pass through here on every call, and a thread's scratch
+// Decimal keeps them from allocating.
+void DecimalFromDoubleInto(double x, Decimal* out) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
+  DecimalFromScientificInto(std::string_view(buf, r.ptr - buf), out);
+}
+
+// The exact decimal digits of N * 2^E (N < 2^66), one significant digit at
+// a time, in 128-bit integers: the integer part first, then fractional
+// digits from the remainder. Ready() is false when the value does not fit
+// that arithmetic (callers fall back to the general conversion).
+class ExactDigits {
+ public:
+  ExactDigits(__uint128_t n, int e) {
+    if (e >= 0) {
+      if (e > 60) return;
+      Integer(n << e);
+      shift_ = 0;
+    } else {
+      shift_ = -e;
+      if (shift_ > 120) return;
+      __uint128_t whole = n >> shift_;
+      rem_ = n & ((static_cast<__uint128_t>(1) << shift_) - 1);
+      Integer(whole);
+      if (n_int_ == 0) {
+        // Leading fractional zeros move the decimal point, not the digits.
+        while (rem_ != 0 && rem_ * 10 >> shift_ == 0) {
+          rem_ *= 10;
+          --point_;
+        }
+      }
+    }
+    ready_ = true;
+  }
+  bool Ready() const { return ready_; }
+  // Position of the decimal point: value = 0.d1d2d3... * 10^Point().
+  int Point() const { return point_; }
+  // Digit i ('0' past the end); call with i = 0, 1, 2, ... in order.
+  char At(int i) {
+    while (nd_ <= i && nd_ < static_cast<int>(sizeof digits_)) {
+      if (int_pos_ < n_int_) {
+        digits_[nd_++] = int_[int_pos_++];
+      } else if (rem_ != 0) {
+        rem_ *= 10;
+        digits_[nd_++] = static_cast<char>('0' + static_cast<int>(rem_ >> shift_));
+        rem_ &= (static_cast<__uint128_t>(1) << shift_) - 1;
+      } else {
+        return '0';
+      }
+    }
+    return i < nd_ ? digits_[i] : '0';
+  }
+  // Is there a non-zero digit after position i (Go: i+1 < len(mant))?
+  bool HasDigitsAfter(int i) {
+    for (int k = i + 1; k < nd_; ++k) {
+      if (digits_[k] != '0') return true;
+    }
+    for (int k = std::max(int_pos_, i + 1); k < n_int_; ++k) {
+      if (int_[k] != '0') return true;
+    }
+    return rem_ != 0;
+  }
+  // Is digit i the last non-zero one (Go: i+1 == len(mant))?
+  bool EndsAt(int i) { return At(i) != '0' && !HasDigitsAfter(i); }
+
+ private:
+  void Integer(__uint128_t v) {
+    char rev[40];
+    int n = 0;
+    while (v != 0) {
+      rev[n++] = static_cast<char>('0' + static_cast<int>(v % 10));
+      v /= 10;
+    }
+    for (int k = 0; k < n; ++k) int_[k] = rev[n - 1 - k];
+    n_int_ = n;
+    point_ = n;
+  }
+
+  bool ready_ = false;
+  char int_[40] = {};
+  int n_int_ = 0;
+  int int_pos_ = 0;
+  int point_ = 0;
+  int shift_ = 0;
+  __uint128_t rem_ = 0;
+  char digits_[64];  // digits produced so far (At() asks for at most 42)
+  int nd_ = 0;
+};
+
+// Shortest decimal that reads back as [x] at 64-bit precision, exactly as
+// Go's big.Float.Text('g', -1) finds it (OPA prints numbers that way):
+// the mantissa gets one more bit, the bounds are that mantissa -/+ 1 (a
+// half ulp each way, symmetric), inclusive when the mantissa is even, and
+// digits are generated until the value separates from both bounds.
+// Returns false when [x] is out of the 128-bit fast range.
+bool ShortestDecimalOfLongDouble(long double x, Decimal* out) {
+  int e2;
+  long double f = std::frexp(std::fabs(x), &e2);  // |x| = f * 2^e2, f in [0.5, 1)
+  const auto m = static_cast<uint64_t>(std::ldexp(f, 64));
+  const __uint128_t mant = static_cast<__uint128_t>(m) << 1;
+  const int exp = e2 - 65;  // |x| = mant * 2^exp, lsb of mant = half ulp
+  ExactDigits d(mant, exp), lower(mant - 1, exp), upper(mant + 1, exp);
+  if (!d.Ready() || !lower.Ready() || !upper.Ready()) return false;
+  const bool inclusive = (m & 1) == 0;
+
+  char digits[48];
+  int n = -1;
+  int point = d.Point();
+  for (int i = 0; i < 40; ++i) {
+    if (d.At(i) == '0' && !d.HasDigitsAfter(i)) {
+      for (int k = 0; k < i; ++k) digits[k] = d.At(k);
+      n = i;  // the exact value is already the shortest
+      break;
+    }
+    const char l = lower.At(i), c = d.At(i), u = upper.At(i);
+    const bool okdown = l != c || (inclusive && lower.EndsAt(i));
+    const bool okup = c != u && (inclusive || c + 1 < u || upper.HasDigitsAfter(i));
+    if (!okdown && !okup) continue;
+    for (int k = 0; k <= i; ++k) digits[k] = d.At(k);
+    n = i + 1;
+    bool round_up = okup;
+    if (okdown && okup) {
+      // Nearest; an exact half rounds to even (Go's decimal.round).
+      const char next = d.At(i + 1);
+      round_up = next == '5' && d.EndsAt(i + 1) ? ((digits[i] - '0') & 1) != 0 : next >= '5';
+    }
+    if (round_up) {
+      int k = n - 1;
+      while (k >= 0 && digits[k] == '9') --k;
+      if (k < 0) {  // 99..9 -> 1 with the point one further right
+        digits[0] = '1';
+        n = 1;
+        ++point;
+      } else {
+        ++digits[k];
+        n = k + 1;
+      }
+    }
+    break;
+  }
+  if (n <= 0) return false;  // no separation within 40 digits: not expected
+  while (n > 0 && digits[n - 1] == '0') --n;
+  out->negative = x < 0;
+  out->digits.assign(digits, n);
+  out->exponent = point - n;
+  return true;
+}
+
+void DecimalFromLongDoubleInto(long double x, Decimal* out) {
+  if (ShortestDecimalOfLongDouble(x, out)) return;
   char buf[128];
   auto r = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
-  return DecimalFromScientific(std::string_view(buf, r.ptr - buf));
+  DecimalFromScientificInto(std::string_view(buf, r.ptr - buf), out);
 }
 
 // Digits as uint64 when there are at most 19.
@@ -216,6 +375,13 @@ double DoubleFromDecimal(const Decimal& d) {
 
 bool SameDecimal(const Decimal& a, const Decimal& b) {
   return a.negative == b.negative && a.exponent == b.exponent && a.digits == b.digits;
+}
+
+// Is [d] the shortest decimal of [x]?
+bool SameShortestDecimal(double x, const Decimal& d) {
+  thread_local Decimal shortest;
+  DecimalFromDoubleInto(x, &shortest);
+  return SameDecimal(shortest, d);
 }
 
 Value RawDouble(double d) {
@@ -501,14 +667,16 @@ Value FromI128(__int128_t x, Arena* arena) {
   if (x >= INT64_MIN && x <= INT64_MAX) return Value::Int(static_cast<int64_t>(x));
   bool neg = x < 0;
   __uint128_t u = neg ? -static_cast<__uint128_t>(x) : static_cast<__uint128_t>(x);
-  std::string rev;
+  char buf[40];  // 2^128 has 39 digits
+  char* p = buf + sizeof buf;
   while (u != 0) {
-    rev.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
+    *--p = static_cast<char>('0' + static_cast<int>(u % 10));
     u /= 10;
   }
-  Decimal d;
+  thread_local Decimal d;  // keeps its buffer: no allocation per call
   d.negative = neg;
-  d.digits.assign(rev.rbegin(), rev.rend());
+  d.exponent = 0;
+  d.digits.assign(p, buf + sizeof buf);
   Normalize(&d);
   return FromDecimal(d, arena);
 }
@@ -532,7 +700,9 @@ absl::StatusOr<Value> FromLongDouble(long double r, Arena* arena) {
     long double back;
     if (FastLongDouble(m, exp, &back) && (d < 0 ? -back : back) == r) return RawDouble(d);
   }
-  return FromDecimal(DecimalFromLongDouble(r), arena);
+  thread_local Decimal scratch;
+  DecimalFromLongDoubleInto(r, &scratch);
+  return FromDecimal(scratch, arena);
 }
 
 bool IsZero(const Value& v) {
@@ -593,7 +763,7 @@ Value FromDecimal(const Decimal& d, Arena* arena) {
     if (std::isfinite(x) && x != 0) {
       // Up to 15 significant digits always round-trip in the normal range.
       if ((n <= 15 && std::fabs(x) >= std::numeric_limits<double>::min()) ||
-          SameDecimal(DecimalFromDouble(x), d)) {
+          SameShortestDecimal(x, d)) {
         return RawDouble(x);
       }
     }
@@ -814,8 +984,28 @@ long double ToLongDouble(const Value& v) {
       if (std::isfinite(d) && FastLongDouble(m, exp, &x)) return d < 0 ? -x : x;
       break;
     }
-    case NumberRep::kBig:
+    case NumberRep::kBig: {
+      // Results of float arithmetic are often bigs of ~20 digits: convert
+      // from the cell's digits without building a Decimal.
+      const BigCell* c = v.big_cell();
+      if (c->size <= 19) {
+        uint64_t m = 0;
+        for (size_t i = 0; i < c->size; ++i) m = m * 10 + static_cast<uint64_t>(c->digits()[i] - '0');
+        long double x;
+        if (FastLongDouble(m, c->exponent, &x)) return c->negative ? -x : x;
+      }
+      char text[64];
+      if (c->size + 24 <= sizeof text) {
+        std::memcpy(text, c->digits(), c->size);
+        char* end = text + c->size;
+        *end++ = 'e';
+        end = std::to_chars(end, text + sizeof text, c->exponent).ptr;
+        long double x = 0;
+        auto r = std::from_chars(text, end, x);
+        if (r.ec == std::errc()) return c->negative ? -x : x;
+      }
       break;
+    }
   }
   return LongDoubleFromDecimal(ToDecimal(v));
 }
@@ -837,6 +1027,12 @@ bool IsIntegral(const Value& v) {
 // ---------------------------------------------------------------------------
 // Arithmetic
 
+namespace {
+// Exact integer arithmetic applies; checked before building bignums so a
+// float operand costs no allocation.
+bool BothIntegral(const Value& a, const Value& b) { return IsIntegral(a) && IsIntegral(b); }
+}  // namespace
+
 absl::StatusOr<Value> Add(const Value& a, const Value& b, Arena* arena) {
   if (a.is_int() && b.is_int()) {
     int64_t r;
@@ -844,7 +1040,9 @@ absl::StatusOr<Value> Add(const Value& a, const Value& b, Arena* arena) {
     return FromI128(static_cast<__int128_t>(a.as_int()) + b.as_int(), arena);
   }
   BigInt x, y;
-  if (ToBigInt(a, &x) && ToBigInt(b, &y)) return FromBigInt(AddBig(x, y), arena);
+  if (BothIntegral(a, b) && ToBigInt(a, &x) && ToBigInt(b, &y)) {
+    return FromBigInt(AddBig(x, y), arena);
+  }
   return FromLongDouble(ToLongDouble(a) + ToLongDouble(b), arena);
 }
 
@@ -855,7 +1053,7 @@ absl::StatusOr<Value> Subtract(const Value& a, const Value& b, Arena* arena) {
     return FromI128(static_cast<__int128_t>(a.as_int()) - b.as_int(), arena);
   }
   BigInt x, y;
-  if (ToBigInt(a, &x) && ToBigInt(b, &y)) {
+  if (BothIntegral(a, b) && ToBigInt(a, &x) && ToBigInt(b, &y)) {
     y.negative = !y.negative && !y.mag.empty();
     return FromBigInt(AddBig(x, y), arena);
   }
@@ -869,7 +1067,7 @@ absl::StatusOr<Value> Multiply(const Value& a, const Value& b, Arena* arena) {
     return FromI128(static_cast<__int128_t>(a.as_int()) * b.as_int(), arena);
   }
   BigInt x, y;
-  if (ToBigInt(a, &x) && ToBigInt(b, &y) &&
+  if (BothIntegral(a, b) && ToBigInt(a, &x) && ToBigInt(b, &y) &&
       (x.mag.size() + y.mag.size()) * 32 / 3 < limits::kMaxExactDigits) {
     return FromBigInt(MulBig(x, y), arena);
   }
@@ -881,7 +1079,7 @@ absl::StatusOr<Value> Divide(const Value& a, const Value& b, Arena* arena) {
   if (a.is_int() && b.is_int()) {
     int64_t x = a.as_int(), y = b.as_int();
     if (!(x == INT64_MIN && y == -1) && x % y == 0) return Value::Int(x / y);
-  } else {
+  } else if (BothIntegral(a, b)) {
     BigInt x, y;
     if (ToBigInt(a, &x) && ToBigInt(b, &y)) {
       Mag q, r;

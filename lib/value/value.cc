@@ -502,6 +502,7 @@ void ArrayBuilder::Grow(size_t min_capacity) {
 }
 
 void ArrayBuilder::AddMoved(Value* items, size_t n) {
+  if (n == 0) return;  // items may be null; memcpy must not see it
   if (size_ + n > capacity_) Grow(size_ + n);
   Relocate(items_ + size_, items, n);
   std::memset(static_cast<void*>(items), 0, n * sizeof(Value));  // now undefined
@@ -590,6 +591,7 @@ void ObjectBuilder::Grow(size_t min_capacity) {
 }
 
 void ObjectBuilder::AddMoved(ObjectEntry* entries, size_t n) {
+  if (n == 0) return;  // entries may be null; memcpy must not see it
   if (size_ + n > capacity_) Grow(size_ + n);
   Relocate(entries_ + size_, entries, n);
   std::memset(static_cast<void*>(entries), 0, n * sizeof(ObjectEntry));  // now undefined

@@ -59,9 +59,7 @@ std::string Operand(const Program& p, const Instr& in, OperandKind kind, uint32_
         case Op::kAccInit:
           return std::string(AccKindName(v));
         case Op::kWithValue:
-          return v < p.functions.size()
-                     ? FunctionRef(p, v)
-                     : BuiltinRef(p, v - static_cast<uint32_t>(p.functions.size()));
+          return in.n == 0 ? FunctionRef(p, v) : BuiltinRef(p, v);
         default:
           return absl::StrCat(v);
       }

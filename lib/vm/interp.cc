@@ -38,6 +38,7 @@
 #include "base/limits.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "builtins/patterns.h"
 #include "vm/disasm.h"
 
 #if defined(__GNUC__) && !defined(VERDICT_VM_NO_COMPUTED_GOTO)
@@ -64,7 +65,9 @@ absl::StatusOr<std::shared_ptr<const BoundProgram>> BoundProgram::Bind(
 
 // --- EvalContext ---------------------------------------------------------------
 
-EvalContext::EvalContext() = default;
+EvalContext::EvalContext() : patterns_(std::make_unique<builtins::PatternCache>()) {
+  builtin_ctx_.patterns = patterns_.get();
+}
 EvalContext::~EvalContext() = default;
 
 namespace {
@@ -193,6 +196,8 @@ void EvalContext::Reset() {
   regs_high_ = 0;
   for (size_t i = 0; i < accs_high_; ++i) accs_[i].items.clear();
   accs_high_ = 0;
+  call_memo_args_.clear();
+  call_memo_used_ = 0;
   overrides_.clear();
   input_ = Value();
   arena_.Reset();
@@ -239,8 +244,20 @@ class Interpreter {
   }
   absl::Status PushFrame(uint32_t callee, uint32_t call_pc, size_t args_at, uint32_t nargs,
                          bool memoize);
+  absl::Status PushMockFrame(uint32_t replacement, uint32_t call_pc, size_t args_at,
+                             uint32_t nargs);
   void EnsureAccs(size_t n);
   const Override* FindCallOverride(bool builtin, uint32_t index) const;
+
+  // The call memo (opcodes.def *8): FindCallMemo() returns the remembered
+  // result of F[function](args) in the current generation, or nullptr;
+  // RememberArgs() copies a missed call's arguments for the slot that
+  // StoreCallMemo() fills when the call returns (kNoReg: the memo is full).
+  const EvalContext::CallMemoSlot* FindCallMemo(uint32_t function, uint64_t hash,
+                                                const Value* args, uint32_t n) const;
+  uint32_t RememberArgs(const Value* args, uint32_t n);
+  void StoreCallMemo(const Frame& done, const Value& result);
+  void GrowCallMemo();
   bool LoadData(const Value& path, Value* out);
   Value Patch(const Value& base, std::span<const Value> path, const Value& value);
   void PushOverride(Override o);
@@ -304,6 +321,86 @@ absl::Status Interpreter::PushFrame(uint32_t callee, uint32_t call_pc, size_t ar
   return absl::OkStatus();
 }
 
+// A call redirected by `with f as g` (or `with builtin as g`) runs g with
+// none of the caller's function mocks in effect, as in OPA: a mock that
+// calls the function it replaces reaches the original, and a mock never
+// reaches another mock. A barrier override hides them until g returns;
+// `with` inside g pushes above it and applies.
+absl::Status Interpreter::PushMockFrame(uint32_t replacement, uint32_t call_pc,
+                                        size_t args_at, uint32_t nargs) {
+  Override barrier{};
+  barrier.kind = OverrideKind::kBarrier;
+  PushOverride(std::move(barrier));
+  VERDICT_RETURN_IF_ERROR(PushFrame(replacement, call_pc, args_at, nargs, /*memoize=*/false));
+  c_.frames_.back().mock = true;
+  return absl::OkStatus();
+}
+
+namespace {
+
+uint64_t CallHash(uint32_t function, const Value* args, uint32_t n) {
+  uint64_t h = (uint64_t{function} + 1) * 0x9e3779b97f4a7c15ull;
+  for (uint32_t i = 0; i < n; ++i) h = (h ^ Hash(args[i])) * 0xff51afd7ed558ccdull;
+  return h ^ (h >> 29);
+}
+
+}  // namespace
+
+const EvalContext::CallMemoSlot* Interpreter::FindCallMemo(uint32_t function, uint64_t hash,
+                                                           const Value* args,
+                                                           uint32_t n) const {
+  const std::vector<EvalContext::CallMemoSlot>& table = c_.call_memo_;
+  if (table.empty()) return nullptr;
+  const size_t mask = table.size() - 1;
+  // The load factor stays at most 1/2, so a slot of another generation
+  // (empty for this one) always ends the probe.
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const EvalContext::CallMemoSlot& s = table[i];
+    if (s.gen != c_.gen_) return nullptr;
+    if (s.hash != hash || s.function != function || s.nargs != n) continue;
+    const Value* saved = &c_.call_memo_args_[s.args];
+    bool same = true;
+    for (uint32_t k = 0; k < n && same; ++k) same = saved[k] == args[k];
+    if (same) return &s;
+  }
+}
+
+uint32_t Interpreter::RememberArgs(const Value* args, uint32_t n) {
+  if (c_.call_memo_used_ >= limits::kMaxCallMemoEntries) return kNoReg;
+  const auto at = static_cast<uint32_t>(c_.call_memo_args_.size());
+  c_.call_memo_args_.insert(c_.call_memo_args_.end(), args, args + n);
+  return at;
+}
+
+void Interpreter::StoreCallMemo(const Frame& done, const Value& result) {
+  if (c_.call_memo_used_ >= limits::kMaxCallMemoEntries) return;
+  if (2 * (c_.call_memo_used_ + 1) > c_.call_memo_.size()) GrowCallMemo();
+  std::vector<EvalContext::CallMemoSlot>& table = c_.call_memo_;
+  const size_t mask = table.size() - 1;
+  size_t i = done.call_memo_hash & mask;
+  while (table[i].gen == done.memo_gen) i = (i + 1) & mask;
+  EvalContext::CallMemoSlot& s = table[i];
+  s.gen = done.memo_gen;
+  s.hash = done.call_memo_hash;
+  s.function = done.function;
+  s.nargs = p_.functions[done.function].num_params;
+  s.args = done.call_memo_args;
+  s.value = result;
+  ++c_.call_memo_used_;
+}
+
+void Interpreter::GrowCallMemo() {
+  std::vector<EvalContext::CallMemoSlot> old = std::move(c_.call_memo_);
+  c_.call_memo_.assign(std::max<size_t>(64, 2 * old.size()), EvalContext::CallMemoSlot());
+  const size_t mask = c_.call_memo_.size() - 1;
+  for (EvalContext::CallMemoSlot& s : old) {
+    if (s.gen != c_.gen_) continue;  // other generations are only lost hits
+    size_t i = s.hash & mask;
+    while (c_.call_memo_[i].gen == c_.gen_) i = (i + 1) & mask;
+    c_.call_memo_[i] = std::move(s);
+  }
+}
+
 const EvalContext::Override* Interpreter::FindCallOverride(bool builtin,
                                                            uint32_t index) const {
   for (auto it = c_.overrides_.rbegin(); it != c_.overrides_.rend(); ++it) {
@@ -313,6 +410,8 @@ const EvalContext::Override* Interpreter::FindCallOverride(bool builtin,
       case OverrideKind::kValue:
         if (it->target_is_builtin == builtin && it->target == index) return &*it;
         break;
+      case OverrideKind::kBarrier:
+        return nullptr;
       default:
         break;
     }
@@ -492,7 +591,7 @@ absl::Status Interpreter::CallBuiltin(uint32_t pc, const Instr& in, const Value*
   }
   const builtins::BuiltinInfo& info = bound_.builtin(in.b);
   ++c_.stats_.builtin_calls;
-  absl::StatusOr<Value> result = info.fn(c_.builtin_ctx_, args);
+  absl::StatusOr<Value> result = info.Call(c_.builtin_ctx_, args);
   if (!result.ok()) {
     if (!o_.strict_builtin_errors) return absl::OkStatus();  // undefined
     return ErrorAt(pc, GetErrorCode(result.status()), Std(result.status().message()));
@@ -833,9 +932,9 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
             // WithBuiltin: call the replacement function; its Return
             // completes this instruction (a and t mean the same as Call's).
             VERDICT_POLL();
-            VERDICT_TRY(PushFrame(o->replacement, PC(),
-                                  static_cast<size_t>(R - c_.regs_.data()) + ip->c, ip->n,
-                                  /*memoize=*/false));
+            VERDICT_TRY(PushMockFrame(o->replacement, PC(),
+                                      static_cast<size_t>(R - c_.regs_.data()) + ip->c,
+                                      ip->n));
             VERDICT_RELOAD();
             ip = code + F[c_.frames_.back().function].entry_pc;
             continue;
@@ -855,7 +954,13 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
               Set(RA, o->value);
               vmnext;
             }
-            callee = o->replacement;
+            VERDICT_POLL();
+            VERDICT_TRY(PushMockFrame(o->replacement, PC(),
+                                      static_cast<size_t>(R - c_.regs_.data()) + ip->c,
+                                      ip->n));
+            VERDICT_RELOAD();
+            ip = code + F[c_.frames_.back().function].entry_pc;
+            continue;
           }
         }
         const bool memoize = F[callee].memoize();
@@ -874,10 +979,30 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
           m.gen = c_.gen_;
           m.state = EvalContext::MemoState::kRunning;
         }
+        uint32_t memo_args = kNoReg;
+        uint64_t memo_hash = 0;
+        if (!memoize && c_.call_overrides_ == 0) {
+          // Functions are pure within an evaluation: the same arguments
+          // give the same result, so repeated calls are answered here.
+          const Value* args = &RC;
+          memo_hash = CallHash(callee, args, ip->n);
+          if (const EvalContext::CallMemoSlot* hit =
+                  FindCallMemo(callee, memo_hash, args, ip->n)) {
+            ++c_.stats_.memo_hits;
+            if (hit->value.is_undefined()) vmfail;
+            Set(RA, hit->value);
+            vmnext;
+          }
+          memo_args = RememberArgs(args, ip->n);
+        }
         VERDICT_POLL();
         VERDICT_TRY(PushFrame(callee, PC(),
                               static_cast<size_t>(R - c_.regs_.data()) + ip->c, ip->n,
                               memoize));
+        if (memo_args != kNoReg) {
+          c_.frames_.back().call_memo_args = memo_args;
+          c_.frames_.back().call_memo_hash = memo_hash;
+        }
         VERDICT_RELOAD();
         ip = code + F[callee].entry_pc;
         continue;
@@ -932,9 +1057,8 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
         if (RC.is_undefined()) return UndefinedOperand(PC());
         Override o{};
         o.kind = OverrideKind::kValue;
-        const uint32_t nfuncs = static_cast<uint32_t>(p_.functions.size());
-        o.target_is_builtin = ip->b >= nfuncs;
-        o.target = o.target_is_builtin ? ip->b - nfuncs : ip->b;
+        o.target_is_builtin = ip->n == 1;
+        o.target = ip->b;
         o.value = RC;
         PushOverride(std::move(o));
         vmnext;
@@ -958,12 +1082,14 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
                      "return with unbalanced with-overrides");
     }
     c_.frames_.pop_back();
+    if (__builtin_expect(done.mock, 0)) VERDICT_TRY(PopOverrides(PC(), 1));  // its barrier
     if (done.memoize) {
       EvalContext::MemoEntry& m = c_.memo_[done.function];
       m.gen = done.memo_gen;
       m.state = EvalContext::MemoState::kDone;
       m.value = ret;
     }
+    if (done.call_memo_args != kNoReg) StoreCallMemo(done, ret);
     if (c_.frames_.empty()) return ret;
     VERDICT_RELOAD();
     const Instr* call = code + done.call_pc;
@@ -1018,6 +1144,8 @@ absl::StatusOr<Value> Interpreter::Start(uint32_t function, std::span<const Valu
   c_.input_ = o_.input;
   c_.gen_ = ++c_.gen_counter_;
   if (c_.memo_.size() < p_.functions.size()) c_.memo_.resize(p_.functions.size());
+  c_.call_memo_args_.clear();
+  c_.call_memo_used_ = 0;
   c_.stats_ = EvalStats();
   c_.builtin_ctx_.arena = &c_.arena_;
   c_.builtin_ctx_.now_ns_set = false;

@@ -137,6 +137,11 @@ class EvalContext {
     uint64_t memo_gen;  // generation the call started in (memoized calls)
     uint32_t overrides; // overrides_.size() at the call: a return must match
     bool memoize;       // store the result in memo_ on return
+    bool mock = false;  // a `with` replacement: pop its barrier on return
+    // Calls with arguments: where the arguments sit in call_memo_args_
+    // (kNoReg: not remembered) and their hash, to store the result on return.
+    uint32_t call_memo_args = kNoReg;
+    uint64_t call_memo_hash = 0;
   };
   struct Accumulator {
     AccKind kind = AccKind::kArray;
@@ -148,7 +153,8 @@ class EvalContext {
     MemoState state = MemoState::kDone;
     Value value;       // undefined: the function is undefined
   };
-  enum class OverrideKind : uint8_t { kInput, kData, kFunc, kBuiltin, kValue };
+  // kBarrier hides the call overrides below it: pushed while a mock runs.
+  enum class OverrideKind : uint8_t { kInput, kData, kFunc, kBuiltin, kValue, kBarrier };
   struct Override {
     OverrideKind kind;
     uint32_t target;       // function or builtin index (kFunc/kBuiltin/kValue)
@@ -160,6 +166,9 @@ class EvalContext {
   };
 
   Arena arena_;
+  // Compiled regexes and globs of this thread's evaluations: every pattern
+  // compiles once per context, and lookups never contend with other threads.
+  std::unique_ptr<builtins::PatternCache> patterns_;
   builtins::BuiltinContext builtin_ctx_;
   std::vector<Value> regs_;
   size_t regs_high_ = 0;  // registers touched since the last clear
@@ -167,6 +176,20 @@ class EvalContext {
   std::vector<Accumulator> accs_;
   size_t accs_high_ = 0;
   std::vector<MemoEntry> memo_;
+  // The call memo: results of calls with arguments in this evaluation,
+  // open addressing over (function, arguments). A slot of another
+  // generation counts as empty, so no evaluation has to clear the table.
+  struct CallMemoSlot {
+    uint64_t gen = 0;  // 0: never used
+    uint64_t hash = 0;
+    uint32_t function = 0;
+    uint32_t nargs = 0;
+    uint32_t args = 0;  // index of the first argument in call_memo_args_
+    Value value;        // undefined: the call was undefined
+  };
+  std::vector<CallMemoSlot> call_memo_;  // power-of-two size, or empty
+  std::vector<Value> call_memo_args_;    // argument copies of this evaluation
+  size_t call_memo_used_ = 0;            // slots written in this evaluation
   std::vector<Override> overrides_;
   uint32_t call_overrides_ = 0;  // kFunc/kBuiltin/kValue entries in overrides_
   uint32_t data_overrides_ = 0;  // kData entries in overrides_

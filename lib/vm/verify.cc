@@ -254,7 +254,9 @@ class Verifier {
     VERDICT_RETURN_IF_ERROR(CheckOperand(pc, in, f, 2, info.c, in.c));
     bool has_span = info.a == OperandKind::kSpan || info.b == OperandKind::kSpan ||
                     info.c == OperandKind::kSpan;
-    if (!has_span && in.n != 0) {
+    // WithValue's n says whether b names a function (0) or a builtin (1).
+    const bool n_is_flag = in.op == Op::kWithValue && in.n <= 1;
+    if (!has_span && in.n != 0 && !n_is_flag) {
       return PcError(pc, absl::StrCat(Absl(info.name), " has no count but n = ", in.n));
     }
     if (info.uses_t) {
@@ -322,9 +324,9 @@ class Verifier {
         return absl::OkStatus();
       }
       case Op::kWithValue:
-        if (uint64_t{in.b} >= p_.functions.size() + p_.builtins.size()) {
-          return PcError(pc, absl::StrCat("WithValue target ", in.b,
-                                          " is neither a function nor a builtin"));
+        if (in.b >= (in.n == 0 ? p_.functions.size() : p_.builtins.size())) {
+          return PcError(pc, absl::StrCat("WithValue target ", in.n == 0 ? "F[" : "B[",
+                                          in.b, "] out of range"));
         }
         return absl::OkStatus();
       case Op::kWithPop:

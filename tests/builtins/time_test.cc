@@ -2,6 +2,12 @@
 #include "builtin_testing.h"
 #include "builtins/go_time.h"
 
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_replace.h"
+#include "absl/time/time.h"
+
 namespace verdict::builtins {
 namespace {
 
@@ -164,6 +170,40 @@ TEST(GoTimeTest, FormatRoundTripsThroughParse) {
     absl::StatusOr<absl::Time> back = ParseGoTime(layout, s);
     ASSERT_TRUE(back.ok()) << s << " " << back.status();
     EXPECT_EQ(*back, t) << s;
+  }
+}
+
+// time.parse_rfc3339_ns has a fast path for the common shape; it must give
+// exactly what Go's general layout parser gives, on valid timestamps of
+// every kind and on near misses (which fall back and report Go's error).
+TEST(TimeParseTest, Rfc3339FastPathAgreesWithGoLayoutParser) {
+  std::vector<std::string> inputs = {
+      "2024-02-29T23:59:59Z",        "2023-02-29T00:00:00Z",  // leap, not leap
+      "1970-01-01T00:00:00Z",        "1969-12-31T23:59:59.999999999Z",
+      "2025-03-10T03:49:00+05:30",   "2025-03-10T03:49:00-08:00",
+      "2025-03-10T03:49:00.1Z",      "2025-03-10T03:49:00.123456789+01:00",
+      "1678-01-01T00:00:00Z",        "2261-12-31T23:59:59Z",
+      "2025-13-01T00:00:00Z",        "2025-04-31T00:00:00Z",
+      "2025-03-10T24:00:00Z",        "2025-03-10T03:60:00Z",
+      "2025-03-10T03:49:60Z",        "2025-03-10t03:49:00Z",
+      "2025-03-10T03:49:00z",        "2025-03-10T03:49:00",
+      "2025-03-10T03:49:00.Z",       "2025-03-10T03:49:00.1234567891Z",
+      "2025-03-10T03:49:00+5:30",    "2025-03-10T03:49:00+24:00",
+      "2025-3-10T03:49:00Z",         "0001-01-01T00:00:00Z",
+  };
+  // A spread of instants and offsets, formatted by Go's layout code.
+  for (int64_t i = 0; i < 200; ++i) {
+    absl::Time t = absl::FromUnixNanos(-1000000000000000000 + i * 13370000000000001);
+    inputs.push_back(FormatGoTime(kRfc3339Nano, t, absl::FixedTimeZone((i % 29 - 14) * 1800)));
+  }
+  for (const std::string& s : inputs) {
+    std::string arg = "\"" + s + "\"";
+    std::string fast = Eval("time.parse_rfc3339_ns", {arg});
+    std::string general =
+        Eval("time.parse_ns", {R"("2006-01-02T15:04:05Z07:00")", arg});
+    // The two builtins' errors differ only in the builtin's name.
+    EXPECT_EQ(absl::StrReplaceAll(fast, {{"time.parse_rfc3339_ns", "time.parse_ns"}}), general)
+        << s;
   }
 }
 

@@ -33,7 +33,7 @@ TEST(DisasmTest, ListsFunctionsOperandsAndLocations) {
   as.EmitN(Op::kCall, 3, f, 2, 1, fail);
   as.Emit(Op::kIterNext, 4, kNoReg, 3, fail);
   as.EmitN(Op::kMakeObject, 3, 0, 0, 2, fail);
-  as.Emit(Op::kWithValue, 0, 2, 1);  // 2 functions: builtin 0
+  as.EmitN(Op::kWithValue, 0, count, 1, 1);  // n = 1: b is a builtin
   as.Emit(Op::kReturn, 3);
   as.Bind(fail);
   as.Emit(Op::kReturnUndefined);

@@ -1003,8 +1003,7 @@ TEST_F(InterpTest, WithFuncWithBuiltinWithValue) {
   as.Emit(Op::kWithBuiltin, 0, add, h);
   as.EmitN(Op::kCall, 4, f, 0, 1, fail);  // f(1) with add(a, b) = a: 1
   as.Emit(Op::kWithPop, 0, 1);
-  const uint32_t nfuncs = static_cast<uint32_t>(as.program().functions.size());
-  as.Emit(Op::kWithValue, 0, nfuncs + add, 9);  // builtins come after the functions
+  as.EmitN(Op::kWithValue, 0, add, 9, 1);  // n = 1: b is a builtin
   as.EmitN(Op::kCall, 5, f, 0, 1, fail);   // f(1) with add mocked to 100
   as.Emit(Op::kWithPop, 0, 1);
   as.EmitN(Op::kCall, 6, f, 0, 1, fail);  // back to normal: 2

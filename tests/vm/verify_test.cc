@@ -182,7 +182,14 @@ TEST(VerifyTest, RejectsBadCalls) {
   ExpectRejected([](Base& b, Program& p) { p.code[b.pc_make + 4].c = b.f; },
                  "WithBuiltin replaces test.add (2 arguments) by data.t.f (1 parameters)");
   ExpectRejected([](Base& b, Program& p) { p.code[b.pc_make + 5].b = 4; },
-                 "WithValue target 4 is neither a function nor a builtin");
+                 "WithValue target F[4] out of range");
+  ExpectRejected([](Base& b, Program& p) {
+                   p.code[b.pc_make + 5].n = 1;
+                   p.code[b.pc_make + 5].b = 4;
+                 },
+                 "WithValue target B[4] out of range");
+  ExpectRejected([](Base& b, Program& p) { p.code[b.pc_make + 5].n = 2; },
+                 "WithValue has no count but n = 2");
   ExpectRejected([](Base& b, Program& p) { p.code[b.pc_make + 6].b = 0; },
                  "WithPop of 0 overrides");
 }
@@ -277,7 +284,9 @@ TEST(VerifyTest, RandomProgramsThatVerifyNeverCrash) {
             case OperandKind::kBltn: return pick(4);
             case OperandKind::kAcc: return pick(accs == 0 ? 1 : accs);
             case OperandKind::kImm:
-              return in.op == Op::kWithValue ? pick(nfuncs + 4) : pick(4);
+              // WithValue: n = 0 names a function, n = 1 a builtin.
+              if (in.op == Op::kWithValue) return in.n == 0 ? pick(nfuncs + 1) : pick(5);
+              return pick(4);
             case OperandKind::kSpan: return pick(regs);
             default: return 0;
           }
@@ -286,6 +295,7 @@ TEST(VerifyTest, RandomProgramsThatVerifyNeverCrash) {
             info.c == OperandKind::kSpan) {
           in.n = static_cast<uint8_t>(pick(3));
         }
+        if (in.op == Op::kWithValue) in.n = static_cast<uint8_t>(pick(2));
         in.a = static_cast<uint16_t>(operand(info.a));
         in.b = operand(info.b);
         in.c = operand(info.c);

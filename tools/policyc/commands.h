@@ -28,6 +28,28 @@ int RunCheck(Args args);
 // evaluate a query like `opa eval` (eval.cc).
 int RunEval(Args args);
 
+// policyc build PATH... [-o FILE] [--signing-key KEY ...]: a bundle .tar.gz
+// with the compiled program (build.cc).
+int RunBuild(Args args);
+
+// policyc sign --signing-key KEY BUNDLE: write .signatures.json (sign.cc).
+int RunSign(Args args);
+
+// policyc inspect BUNDLE: manifest, packages, signature, program (inspect.cc).
+int RunInspect(Args args);
+
+// policyc test PATH... [-v] [--run REGEX]: run the test_* rules like
+// `opa test` (test.cc).
+int RunTest(Args args);
+
+// policyc disasm PATH... [-q QUERY]: print the compiled bytecode with
+// source locations (disasm.cc).
+int RunDisasm(Args args);
+
+// policyc builtins [--json] [NAME...]: every builtin's signature and flags
+// (builtins.cc).
+int RunBuiltins(Args args);
+
 }  // namespace verdict::policyc
 
 #endif  // VERDICT_TOOLS_POLICYC_COMMANDS_H_

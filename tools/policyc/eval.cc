@@ -3,8 +3,11 @@
 // `policyc eval`: evaluate a query over policies and data, like
 // `opa eval -d PATH`.
 //
-//   policyc eval -d PATH... -q QUERY [--input FILE | --input-jsonl FILE]
-//                [--format json|pretty] [--strict]
+//   policyc eval [-d PATH]... [-b BUNDLE]... -q QUERY
+//                [--input FILE | --input-jsonl FILE] [--format json|pretty] [--strict]
+//
+// -b bundles (directories or .tar.gz, read with ReadBundle and activated
+// together with Engine::ActivateBundles) join the -d paths.
 //
 // Every -d path goes through Engine::LoadPath (.rego files and data.json /
 // .yaml files, directories searched recursively), then Compile() and
@@ -37,7 +40,9 @@
 #include "absl/status/status.h"
 #include "base/error_code.h"
 #include "base/strings.h"
+#include "bundle_flags.h"
 #include "commands.h"
+#include "verdict/bundle.h"
 #include "verdict/engine.h"
 #include "verdict/value.h"
 
@@ -45,12 +50,18 @@ namespace verdict::policyc {
 namespace {
 
 constexpr char kEvalUsage[] =
-    "usage: policyc eval -d PATH... -q QUERY [--input FILE | --input-jsonl FILE]\n"
+    "usage: policyc eval [-d PATH]... [-b BUNDLE]... -q QUERY\n"
+    "                    [--input FILE | --input-jsonl FILE]\n"
     "                    [--format json|pretty] [--strict]\n"
     "\n"
     "Evaluates QUERY (a reference such as data.authz.allow, or a query body\n"
     "whose variables become bindings) over the policies and data under PATH.\n"
     "\n"
+    "  -b, --bundle PATH       bundle directory or .tar.gz (docs/bundles.md);\n"
+    "                          repeatable, roots must not overlap; signed\n"
+    "                          bundles need --verification-key or --skip-verify\n"
+    "  --verification-key KEY, --verification-key-id ID, --verification-alg ALG,\n"
+    "  --scope S, --exclude-files GLOB, --skip-verify: see policyc inspect --help\n"
     "  -d, --data PATH         .rego file, data file (.json/.yaml/.yml) or\n"
     "                          directory searched recursively; repeatable\n"
     "  -q, --query QUERY       the query (may also be given as the last argument)\n"
@@ -68,6 +79,8 @@ constexpr char kEvalUsage[] =
 
 struct EvalFlags {
   std::vector<std::string> data_paths;
+  std::vector<std::string> bundle_paths;
+  VerificationFlags verification;
   std::optional<std::string> query;
   std::optional<std::string> input_file;
   std::optional<std::string> input_jsonl;
@@ -160,6 +173,22 @@ bool ParseEvalFlags(Args args, EvalFlags* flags, int* exit_code) {
       std::optional<std::string> path;
       if (!need(&path)) return false;
       flags->data_paths.push_back(*path);
+    } else if (arg == "-b" || arg == "--bundle") {
+      std::optional<std::string> path;
+      if (!need(&path)) return false;
+      flags->bundle_paths.push_back(*path);
+    } else if (arg == "--skip-verify") {
+      flags->verification.skip = true;
+    } else if (arg == "--verification-key" || arg == "--verification-key-id" ||
+               arg == "--verification-alg" || arg == "--scope" || arg == "--exclude-files") {
+      std::optional<std::string> v;
+      if (!need(&v)) return false;
+      VerificationFlags& vf = flags->verification;
+      if (arg == "--verification-key") vf.key = *v;
+      if (arg == "--verification-key-id") vf.key_id = *v;
+      if (arg == "--verification-alg") vf.algorithm = *v;
+      if (arg == "--scope") vf.scope = *v;
+      if (arg == "--exclude-files") vf.exclude.push_back(*v);
     } else if (arg == "-q" || arg == "--query") {
       if (!need(&flags->query)) return false;
     } else if (arg == "-i" || arg == "--input") {
@@ -313,6 +342,34 @@ int RunEval(Args args) {
     if (absl::Status s = engine.LoadPath(path); !s.ok()) {
       PrintError(s);
       load_failed = true;  // report every path's errors, then stop
+    }
+  }
+  if (!flags.bundle_paths.empty()) {
+    absl::StatusOr<BundleReadOptions> read = flags.verification.ToReadOptions();
+    if (!read.ok()) {
+      PrintError(read.status());
+      return kExitUsage;
+    }
+    std::vector<Bundle> bundles;
+    for (const std::string& path : flags.bundle_paths) {
+      absl::StatusOr<Bundle> bundle = ReadBundle(path, *read);
+      if (!bundle.ok()) {
+        PrintError(bundle.status());
+        load_failed = true;
+        continue;
+      }
+      bundles.push_back(*std::move(bundle));
+    }
+    if (!load_failed) {
+      if (absl::Status s = engine.ActivateBundles(std::move(bundles)); !s.ok()) {
+        PrintError(s);
+        load_failed = true;
+      }
+      for (const BundleStatus& b : engine.Bundles()) {
+        for (const std::string& w : b.warnings) {
+          std::cerr << "policyc eval: warning: " << b.name << ": " << w << "\n";
+        }
+      }
     }
   }
   if (load_failed) return kExitProblems;

@@ -20,6 +20,12 @@ struct Command {
 constexpr Command kCommands[] = {
     {"check", "parse .rego files and report syntax errors", RunCheck},
     {"eval", "evaluate a query over policies and data", RunEval},
+    {"build", "build a bundle (.tar.gz) with the compiled program", RunBuild},
+    {"sign", "sign a bundle (.signatures.json)", RunSign},
+    {"inspect", "show a bundle's manifest, packages, signature, program", RunInspect},
+    {"test", "run the test_* rules of policies (like opa test)", RunTest},
+    {"disasm", "print the compiled bytecode with source locations", RunDisasm},
+    {"builtins", "list the builtin functions with signatures and flags", RunBuiltins},
 };
 
 void PrintUsage(std::FILE* out) {

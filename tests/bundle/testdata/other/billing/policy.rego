@@ -1,0 +1,3 @@
+package billing
+
+limit := data.billing.limits[input.plan]

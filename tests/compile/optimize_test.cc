@@ -1,0 +1,148 @@
+// The peephole passes (lib/compile/optimize.h) on hand-written bytecode:
+// what they remove, what they must keep, and that the program still
+// verifies and computes the same value.
+#include "compile/optimize.h"
+
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/status_matchers.h"
+#include "vm/interp.h"
+#include "vm/program.h"
+
+namespace verdict::compile {
+namespace {
+
+using vm::Instr;
+using vm::Op;
+
+Instr I(Op op, uint16_t a = 0, uint32_t b = 0, uint32_t c = 0, uint32_t t = 0) {
+  Instr in;
+  in.op = op;
+  in.a = a;
+  in.b = b;
+  in.c = c;
+  in.t = t;
+  return in;
+}
+
+// One function "f" over [code] with two registers and constants
+// K[0] = true, K[1] = false, K[2] = "x".
+vm::Program OneFunction(std::vector<Instr> code) {
+  vm::Program p;
+  p.constants = {Value::Bool(true), Value::Bool(false), Value::String("x")};
+  p.code = std::move(code);
+  vm::Function f;
+  f.name = "f";
+  f.entry_pc = 0;
+  f.end_pc = static_cast<uint32_t>(p.code.size());
+  f.num_registers = 2;
+  p.functions.push_back(f);
+  p.entry_points.push_back({"f", 0});
+  return p;
+}
+
+std::vector<Op> Ops(const vm::Program& p) {
+  std::vector<Op> ops;
+  for (const Instr& in : p.code) ops.push_back(in.op);
+  return ops;
+}
+
+Value RunProgram(vm::Program p) {
+  absl::StatusOr<std::shared_ptr<const vm::BoundProgram>> bound =
+      vm::BoundProgram::Bind(std::move(p));
+  EXPECT_THAT(bound.status(), testing::IsOk());
+  if (!bound.ok()) return Value();
+  vm::EvalContext ctx;
+  absl::StatusOr<Value> v = vm::Evaluate(ctx, **bound, 0, {}, vm::EvalOptions());
+  EXPECT_THAT(v.status(), testing::IsOk());
+  return v.ok() ? *v : Value();
+}
+
+TEST(OptimizeTest, ThreadsJumpsAndDropsConstantTruthTests) {
+  vm::Program p = OneFunction({
+      I(Op::kLoadConst, 0, 0),          // 0: R0 := true
+      I(Op::kTruthy, 0, 0, 0, 5),       // 1: always passes
+      I(Op::kJump, 0, 0, 0, 3),         // 2: -> 3 -> 4 (a return)
+      I(Op::kJump, 0, 0, 0, 4),         // 3
+      I(Op::kReturn, 0),                // 4
+      I(Op::kReturnUndefined),          // 5
+  });
+  ASSERT_THAT(vm::Verify(p), testing::IsOk());
+  Value before = RunProgram(p);
+  OptimizeStats stats = Optimize(&p);
+  EXPECT_THAT(vm::Verify(p), testing::IsOk());
+  EXPECT_EQ(stats.instructions_before, 6u);
+  EXPECT_EQ(stats.instructions_after, p.code.size());
+  EXPECT_THAT(Ops(p), ::testing::Not(::testing::Contains(Op::kTruthy)));
+  EXPECT_THAT(Ops(p), ::testing::Not(::testing::Contains(Op::kJump)));
+  EXPECT_EQ(p.functions[0].end_pc, p.code.size());
+  EXPECT_EQ(RunProgram(p), before);
+  EXPECT_EQ(before, Value::Bool(true));
+}
+
+TEST(OptimizeTest, KeepsTruthTestsThatCanFail) {
+  // false is a constant too, but Truthy of it fails.
+  vm::Program p = OneFunction({
+      I(Op::kLoadConst, 0, 1),     // R0 := false
+      I(Op::kTruthy, 0, 0, 0, 3),  // fails -> 3
+      I(Op::kReturn, 0),
+      I(Op::kReturnUndefined),
+  });
+  Optimize(&p);
+  EXPECT_THAT(Ops(p), ::testing::Contains(Op::kTruthy));
+  EXPECT_TRUE(RunProgram(p).is_undefined());
+}
+
+TEST(OptimizeTest, KeepsTruthTestsOtherPathsReach) {
+  // pc 3 is reached from the LoadConst before it and, with R0 = false,
+  // from the jump at pc 1: it must stay.
+  vm::Program p = OneFunction({
+      I(Op::kLoadConst, 0, 1),     // 0: R0 := false
+      I(Op::kJump, 0, 0, 0, 3),    // 1: -> 3 with R0 = false
+      I(Op::kLoadConst, 0, 0),     // 2: R0 := true (unreachable here)
+      I(Op::kTruthy, 0, 0, 0, 5),  // 3
+      I(Op::kReturn, 0),           // 4
+      I(Op::kReturnUndefined),     // 5
+  });
+  Optimize(&p);
+  EXPECT_THAT(vm::Verify(p), testing::IsOk());
+  EXPECT_THAT(Ops(p), ::testing::Contains(Op::kTruthy));
+  EXPECT_TRUE(RunProgram(p).is_undefined());
+}
+
+TEST(OptimizeTest, RemapsFailureTargetsAndSpans) {
+  vm::Program p = OneFunction({
+      I(Op::kLoadConst, 0, 0),          // 0
+      I(Op::kTruthy, 0, 0, 0, 4),       // 1: dropped
+      I(Op::kLoadConst, 1, 2),          // 2: R1 := "x"
+      I(Op::kEqualConst, 1, 1, 0, 4),   // 3: "x" != false -> 4
+      I(Op::kReturn, 1),                // 4 (also the failure target)
+  });
+  p.files = {"p.rego"};
+  p.spans = {{0, 0, 1, 1}, {1, 0, 2, 1}, {3, 0, 3, 5}, {4, 0, 4, 1}};
+  Optimize(&p);
+  ASSERT_THAT(vm::Verify(p), testing::IsOk());
+  ASSERT_EQ(p.code.size(), 4u);
+  EXPECT_EQ(p.code[2].op, Op::kEqualConst);
+  EXPECT_EQ(p.code[2].t, 3u);  // still the Return
+  EXPECT_EQ(p.LocationAt(2), "p.rego:3:5");
+  EXPECT_EQ(p.LocationAt(3), "p.rego:4:1");
+  EXPECT_EQ(RunProgram(p), Value::String("x"));
+}
+
+TEST(OptimizeTest, LeavesEndlessJumpLoopsAlone) {
+  // A loop of jumps never returns; threading must not spin on it.
+  vm::Program p = OneFunction({
+      I(Op::kJump, 0, 0, 0, 1),
+      I(Op::kJump, 0, 0, 0, 0),
+  });
+  Optimize(&p);
+  EXPECT_THAT(vm::Verify(p), testing::IsOk());
+  ASSERT_FALSE(p.code.empty());
+  EXPECT_THAT(Ops(p), ::testing::Each(Op::kJump));
+}
+
+}  // namespace
+}  // namespace verdict::compile

@@ -1,0 +1,255 @@
+// Runs `policyc test` and `policyc disasm` (<build>/bin/policyc) as a user
+// would: output lines, exit codes, filters, --help and usage errors. The
+// fixtures are in tests/tools/testdata (failing/ has one test of each
+// outcome at fixed lines; passing/ reads data.json and mocks the clock);
+// cases that need odd files write them to a temporary directory.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace verdict {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ContainsRegex;
+using ::testing::EndsWith;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;  // stdout, or stdout and stderr
+};
+
+// Runs policyc with [args] (a shell-quoted string) from the source
+// directory, so paths in the output are relative to it. stderr is
+// discarded unless [with_stderr].
+Outcome Policyc(const std::string& args, bool with_stderr = false) {
+  std::string cmd = std::string("cd ") + VERDICT_SOURCE_DIR + " && " +
+                    VERDICT_BINARY_DIR + "/bin/policyc " + args +
+                    (with_stderr ? " 2>&1" : " 2>/dev/null");
+  Outcome run;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, n);
+  int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+constexpr char kFailing[] = "tests/tools/testdata/failing";
+constexpr char kFailingFile[] = "tests/tools/testdata/failing/failing_test.rego";
+constexpr char kPassing[] = "tests/tools/testdata/passing";
+
+class PolicycToolsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("policyc_tools_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Write(const std::string& name, const std::string& text) {
+    fs::path p = dir_ / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+
+  fs::path dir_;
+};
+
+// --- policyc test ------------------------------------------------------------
+
+TEST_F(PolicycToolsTest, FailingSuiteReportsEachFailureWithItsRuleLocation) {
+  Outcome r = Policyc(std::string("test ") + kFailing);
+  EXPECT_EQ(r.exit_code, 1);
+  const std::string file = kFailingFile;
+  EXPECT_EQ(r.out,
+            file + ":11: FAIL data.fixture.test_bob_is_allowed (undefined)\n" +
+                file + ":13: FAIL data.fixture.test_explicitly_false (false)\n" +
+                file + ":17: ERROR data.fixture.test_conflict: " + file +
+                ":19:1: eval_conflict_error: complete rules must not produce "
+                "multiple outputs\n"
+                "2 passed, 3 failed, 1 skipped\n");
+}
+
+TEST_F(PolicycToolsTest, VerboseListsEveryTestWithItsTime) {
+  Outcome r = Policyc(std::string("test -v ") + kFailing);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, ContainsRegex(std::string(kFailingFile) +
+                                   ":9: PASS data\\.fixture\\.test_alice_is_allowed "
+                                   "\\([0-9]+\\.[0-9]{3}ms\\)\n"));
+  EXPECT_THAT(r.out, ContainsRegex(":15: PASS data\\.fixture\\.test_non_boolean_value_passes "
+                                   "\\([0-9]+\\.[0-9]{3}ms\\)\n"));
+  EXPECT_THAT(r.out, ContainsRegex(":11: FAIL data\\.fixture\\.test_bob_is_allowed "
+                                   "\\(undefined\\) \\([0-9.]+ms\\)\n"));
+  EXPECT_THAT(r.out, HasSubstr(":21: SKIP data.fixture.todo_test_not_written_yet\n"));
+  EXPECT_THAT(r.out, EndsWith("2 passed, 3 failed, 1 skipped\n"));
+}
+
+TEST_F(PolicycToolsTest, DuplicateTestNamesAreFlagged) {
+  Outcome r = Policyc(std::string("test ") + kFailing, /*with_stderr=*/true);
+  EXPECT_THAT(r.out, HasSubstr(std::string(kFailingFile) +
+                               ":17: warning: data.fixture.test_conflict has 2 "
+                               "definitions"));
+}
+
+TEST_F(PolicycToolsTest, RunFilterSelectsTestsByFullName) {
+  Outcome r = Policyc(std::string("test --run 'alice|non_boolean' ") + kFailing);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "2 passed, 0 failed\n");
+
+  r = Policyc(std::string("test -r '^data\\.fixture\\.test_explicitly' ") + kFailing);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, EndsWith("0 passed, 1 failed\n"));
+
+  r = Policyc(std::string("test --run=todo_ ") + kFailing);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "0 passed, 0 failed, 1 skipped\n");
+}
+
+TEST_F(PolicycToolsTest, PassingSuiteSeesDataAndMockedClock) {
+  Outcome r = Policyc(std::string("test ") + kPassing);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, "4 passed, 0 failed, 1 skipped\n");
+}
+
+TEST_F(PolicycToolsTest, SeveralPathsRunTogether) {
+  Outcome r = Policyc(std::string("test ") + kPassing + " " + kFailingFile);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, EndsWith("6 passed, 3 failed, 2 skipped\n"));
+}
+
+TEST_F(PolicycToolsTest, NoTestsIsAFailure) {
+  std::string f = Write("p.rego", "package p\nallow if input.x == 1\n");
+  Outcome r = Policyc("test " + f, /*with_stderr=*/true);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("no tests found"));
+  r = Policyc(std::string("test --run nothing_matches ") + kPassing, true);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("no tests found (matching --run)"));
+}
+
+TEST_F(PolicycToolsTest, ParseAndCompileErrorsStopTheRun) {
+  std::string bad = Write("bad/p.rego", "package p\ntest_x if {\n");
+  Outcome r = Policyc("test " + dir_.string() + "/bad", true);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr(bad + ":3:1: rego_parse_error:"));
+  EXPECT_THAT(r.out, Not(HasSubstr("passed")));
+
+  std::string unsafe = Write("unsafe/p.rego", "package p\ntest_x if { x }\n");
+  r = Policyc("test " + dir_.string() + "/unsafe", true);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr(unsafe + ":2:13: rego_unsafe_var_error: var x is unsafe"));
+}
+
+TEST_F(PolicycToolsTest, StrictTurnsBuiltinErrorsIntoErrors) {
+  std::string f = Write("p.rego", "package p\ntest_div if 1 / 0 == 1\n");
+  Outcome r = Policyc("test " + f);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr(f + ":2: FAIL data.p.test_div (undefined)\n"));
+  r = Policyc("test --strict " + f);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr(f + ":2: ERROR data.p.test_div: " + f +
+                               ":2:13: eval_builtin_error: div: divide by zero\n"));
+}
+
+TEST_F(PolicycToolsTest, TestUsage) {
+  Outcome r = Policyc("test --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, StartsWith("usage: policyc test PATH..."));
+  EXPECT_EQ(Policyc("test").exit_code, 2);
+  EXPECT_EQ(Policyc(std::string("test --bogus ") + kPassing).exit_code, 2);
+  EXPECT_EQ(Policyc(std::string("test --run") ).exit_code, 2);
+  r = Policyc(std::string("test --run '(' ") + kPassing, true);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.out, HasSubstr("bad --run pattern"));
+  r = Policyc("test /no/such/dir", true);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("no such file or directory: /no/such/dir"));
+}
+
+// --- policyc disasm ----------------------------------------------------------
+
+constexpr char kAuthz[] =
+    "package authz\n"                        // 1
+    "\n"                                     // 2
+    "default allow := false\n"               // 3
+    "\n"                                     // 4
+    "allow if input.user in admins\n"        // 5
+    "\n"                                     // 6
+    "admins := {\"alice\", \"bob\"}\n"       // 7
+    "\n"                                     // 8
+    "unrelated := count(input.items)\n";     // 9
+
+TEST_F(PolicycToolsTest, DisasmListsEveryFunctionWithSourceLocations) {
+  std::string f = Write("authz.rego", kAuthz);
+  Outcome r = Policyc("disasm " + f);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("entry point data.authz.allow\n"));
+  EXPECT_THAT(r.out, HasSubstr("entry point data.authz.unrelated\n"));
+  // Instructions carry file:line:col of the expression they implement.
+  EXPECT_THAT(r.out, ContainsRegex("LoadInput R[0-9]+ -> [0-9]+ +; " + f + ":5:[0-9]+\n"));
+  EXPECT_THAT(r.out, ContainsRegex("<count> .*; " + f + ":9:[0-9]+\n"));
+}
+
+TEST_F(PolicycToolsTest, DisasmQueryListsOnlyWhatItReaches) {
+  std::string f = Write("authz.rego", kAuthz);
+  Outcome r = Policyc("disasm " + f + " -q data.authz.allow");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, StartsWith("function "));
+  EXPECT_THAT(r.out, HasSubstr("entry point data.authz.allow\n"));
+  EXPECT_THAT(r.out, HasSubstr("data.authz.admins"));
+  EXPECT_THAT(r.out, Not(HasSubstr("data.authz.unrelated")));
+
+  // Any other query is compiled as its own function.
+  r = Policyc("disasm " + f + " --query 'x := data.authz.admins[_]'");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("entry point query\n"));
+  EXPECT_THAT(r.out, HasSubstr("data.authz.admins"));
+  EXPECT_THAT(r.out, Not(HasSubstr("data.authz.allow")));
+}
+
+TEST_F(PolicycToolsTest, DisasmReportsCompileErrors) {
+  std::string f = Write("p.rego", "package p\nallow if { x }\n");
+  Outcome r = Policyc("disasm " + f, true);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr(f + ":2:12: rego_unsafe_var_error: var x is unsafe"));
+  std::string g = Write("q.rego", kAuthz);
+  r = Policyc("disasm " + g + " -q 'data.authz.allow +'", true);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("rego_parse_error"));
+}
+
+TEST_F(PolicycToolsTest, DisasmUsage) {
+  Outcome r = Policyc("disasm --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, StartsWith("usage: policyc disasm PATH..."));
+  EXPECT_EQ(Policyc("disasm").exit_code, 2);
+  EXPECT_EQ(Policyc(std::string("disasm -q")).exit_code, 2);
+  EXPECT_EQ(Policyc(std::string("disasm --bogus ") + kPassing).exit_code, 2);
+}
+
+TEST_F(PolicycToolsTest, TopLevelHelpListsTestAndDisasm) {
+  Outcome r = Policyc("--help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, ContainsRegex("\n  test +run the test_\\* rules"));
+  EXPECT_THAT(r.out, ContainsRegex("\n  disasm +print the compiled bytecode"));
+}
+
+}  // namespace
+}  // namespace verdict
