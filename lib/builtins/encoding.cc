@@ -61,15 +61,24 @@ std::string Base64Encode(std::string_view in, const char* alphabet, bool pad) {
 // Go's Encoding.DecodeString (padded, non-strict): '\r' and '\n' are
 // skipped; errors carry Go's byte offset ("illegal base64 data at input
 // byte 4").
-absl::StatusOr<std::string> Base64Decode(std::string_view src, const char* alphabet) {
-  int8_t map[256];
-  std::fill(std::begin(map), std::end(map), -1);
-  for (int k = 0; k < 64; ++k) map[static_cast<unsigned char>(alphabet[k])] = static_cast<int8_t>(k);
+// Into [*out] (cleared first), so a caller can reuse one buffer.
+absl::Status Base64DecodeInto(std::string_view src, const char* alphabet, std::string* out_ptr) {
+  // The reverse table of each alphabet, built once.
+  struct Table {
+    int8_t map[256];
+    explicit Table(const char* a) {
+      std::fill(std::begin(map), std::end(map), -1);
+      for (int k = 0; k < 64; ++k) map[static_cast<unsigned char>(a[k])] = static_cast<int8_t>(k);
+    }
+  };
+  static const Table kStd(kStdAlphabet), kUrl(kUrlAlphabet);
+  const int8_t* map = alphabet == kUrlAlphabet ? kUrl.map : kStd.map;  // the only two
   auto corrupt = [](size_t offset) {
     return MakeError(ErrorCode::kEvalBuiltinError,
                      absl::StrCat("illegal base64 data at input byte ", offset));
   };
-  std::string out;
+  std::string& out = *out_ptr;
+  out.clear();
   out.reserve(src.size() / 4 * 3);
   size_t si = 0;
   while (true) {
@@ -78,7 +87,7 @@ absl::StatusOr<std::string> Base64Decode(std::string_view src, const char* alpha
     bool end = false;
     for (int j = 0; j < 4; ++j) {
       if (si == src.size()) {
-        if (j == 0) return out;
+        if (j == 0) return absl::OkStatus();
         return corrupt(si - static_cast<size_t>(j));
       }
       unsigned char in = static_cast<unsigned char>(src[si++]);
@@ -109,8 +118,14 @@ absl::StatusOr<std::string> Base64Decode(std::string_view src, const char* alpha
     out.push_back(static_cast<char>(v >> 16));
     if (dlen > 2) out.push_back(static_cast<char>((v >> 8) & 0xFF));
     if (dlen > 3) out.push_back(static_cast<char>(v & 0xFF));
-    if (end) return out;
+    if (end) return absl::OkStatus();
   }
+}
+
+absl::StatusOr<std::string> Base64Decode(std::string_view src, const char* alphabet) {
+  std::string out;
+  VERDICT_RETURN_IF_ERROR(Base64DecodeInto(src, alphabet, &out));
+  return out;
 }
 
 }  // namespace
@@ -122,9 +137,10 @@ absl::StatusOr<Value> Base64Encode(BuiltinContext& ctx, std::span<const Value> a
 
 absl::StatusOr<Value> Base64Decode(BuiltinContext& ctx, std::span<const Value> args) {
   VERDICT_ASSIGN_OR_RETURN(std::string_view s, StringArg("base64.decode", args, 0));
-  absl::StatusOr<std::string> out = Base64Decode(s, kStdAlphabet);
-  if (!out.ok()) return BuiltinError("base64.decode", Std(out.status().message()));
-  return Value::String(*out, ctx.arena);
+  thread_local std::string decoded;  // keeps its capacity across calls
+  absl::Status status = Base64DecodeInto(s, kStdAlphabet, &decoded);
+  if (!status.ok()) return BuiltinError("base64.decode", Std(status.message()));
+  return Value::String(decoded, ctx.arena);
 }
 
 absl::StatusOr<Value> Base64IsValid(BuiltinContext& ctx, std::span<const Value> args) {

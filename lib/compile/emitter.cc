@@ -23,6 +23,7 @@ void Emitter::BeginFunction(uint32_t function) {
   vm::Function& f = program_->functions[function];
   f.entry_pc = pc();
   next_register_ = f.num_params;
+  max_register_ = f.num_params;
   next_accumulator_ = 0;
   label_pcs_.clear();
   fixups_.clear();
@@ -41,9 +42,9 @@ bool Emitter::EndFunction() {
   }
   vm::Function& f = program_->functions[current_function_];
   f.end_pc = pc();
-  f.num_registers = static_cast<uint16_t>(next_register_);
+  f.num_registers = static_cast<uint16_t>(max_register_);
   f.num_accumulators = static_cast<uint16_t>(next_accumulator_);
-  return ok && next_register_ <= 0xffff && next_accumulator_ <= 0xffff;
+  return ok && max_register_ <= 0xffff && next_accumulator_ <= 0xffff;
 }
 
 Label Emitter::NewLabel() {

@@ -52,15 +52,23 @@ class Emitter {
   size_t num_functions() const { return program_->functions.size(); }
 
   // Registers and accumulators of the open function -------------------------
-  uint32_t NewRegister() { return next_register_++; }
+  uint32_t NewRegister() { return NewRegisters(1); }
   // [n] consecutive registers; returns the first.
   uint32_t NewRegisters(uint32_t n) {
     uint32_t first = next_register_;
     next_register_ += n;
+    if (next_register_ > max_register_) max_register_ = next_register_;
     return first;
   }
   uint32_t NewAccumulator() { return next_accumulator_++; }
-  uint32_t num_registers() const { return next_register_; }
+  // The frame size: the most registers live at once.
+  uint32_t num_registers() const { return max_register_; }
+  // RegisterMark() / ReleaseRegisters(): the registers allocated after a
+  // mark die when the code that used them is complete (one rule body); the
+  // next body reuses their numbers. Smaller frames are cheaper to clear
+  // after an evaluation and stay in cache.
+  uint32_t RegisterMark() const { return next_register_; }
+  void ReleaseRegisters(uint32_t mark) { next_register_ = mark; }
 
   // Labels ------------------------------------------------------------------
   Label NewLabel();
@@ -85,6 +93,7 @@ class Emitter {
   vm::Program* program_;
   uint32_t current_function_ = 0;
   uint32_t next_register_ = 0;
+  uint32_t max_register_ = 0;
   uint32_t next_accumulator_ = 0;
   std::vector<int64_t> label_pcs_;                       // -1: unbound
   std::vector<std::pair<uint32_t, int32_t>> fixups_;     // (pc, label)

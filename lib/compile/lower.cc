@@ -2054,6 +2054,9 @@ void Lowerer::LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc) {
   for (size_t i = 0; i < chain.size() && !failed(); ++i) {
     const syntax::Rule& rule = *chain[i];
     const bool has_else = chain.size() > 1;
+    // Bodies are independent: what one body's registers hold is dead once
+    // its code is emitted, so the next body reuses them.
+    const uint32_t registers = em_.RegisterMark();
     Scope scope;
     scope_ = &scope;
     bound_.assign(node->arity, 1);
@@ -2091,6 +2094,7 @@ void Lowerer::LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc) {
       em_.Bind(next);
     }
     scope_ = nullptr;
+    em_.ReleaseRegisters(registers);
   }
   em_.Bind(chain_end);
 }

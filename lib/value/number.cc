@@ -211,9 +211,7 @@ class ExactDigits {
       if (int_pos_ < n_int_) {
         digits_[nd_++] = int_[int_pos_++];
       } else if (rem_ != 0) {
-        rem_ *= 10;
-        digits_[nd_++] = static_cast<char>('0' + static_cast<int>(rem_ >> shift_));
-        rem_ &= (static_cast<__uint128_t>(1) << shift_) - 1;
+        NextFractionDigits();
       } else {
         return '0';
       }
@@ -234,16 +232,64 @@ class ExactDigits {
   bool EndsAt(int i) { return At(i) != '0' && !HasDigitsAfter(i); }
 
  private:
-  void Integer(__uint128_t v) {
-    char rev[40];
-    int n = 0;
-    while (v != 0) {
-      rev[n++] = static_cast<char>('0' + static_cast<int>(v % 10));
-      v /= 10;
+  // Writes [v]'s [n] low decimal digits (zero-padded) to [out].
+  static void PutDigits(uint64_t v, int n, char* out) {
+    // Two digits per division: the chain of dependent divisions is what
+    // costs here.
+    static constexpr char kPairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    int k = n;
+    while (k >= 2) {
+      const uint64_t pair = v % 100;
+      v /= 100;
+      k -= 2;
+      out[k] = kPairs[2 * pair];
+      out[k + 1] = kPairs[2 * pair + 1];
     }
-    for (int k = 0; k < n; ++k) int_[k] = rev[n - 1 - k];
+    if (k == 1) out[0] = static_cast<char>('0' + v % 10);
+  }
+  static int DecimalLength(uint64_t v) {
+    int n = 1;
+    while (n < 20 && v >= kPow10[n]) ++n;
+    return n;
+  }
+
+  // The integer part's digits; 64-bit arithmetic after at most one 128-bit
+  // division (128-bit divisions are library calls).
+  void Integer(__uint128_t v) {
+    int n = 0;
+    if (v != 0) {
+      const uint64_t e19 = kPow10[19];
+      const auto high = static_cast<uint64_t>(v / e19);  // v < 2^127: high < 10^19
+      const auto low = static_cast<uint64_t>(v % e19);
+      if (high != 0) {
+        n = DecimalLength(high);
+        PutDigits(high, n, int_);
+        PutDigits(low, 19, int_ + n);
+        n += 19;
+      } else {
+        n = DecimalLength(low);
+        PutDigits(low, n, int_);
+      }
+    }
     n_int_ = n;
     point_ = n;
+  }
+
+  // Appends the next fractional digits: as many at once as the remainder
+  // (below 2^shift_) can be scaled by without leaving 128 bits.
+  void NextFractionDigits() {
+    const __uint128_t mask = (static_cast<__uint128_t>(1) << shift_) - 1;
+    int k = (128 - shift_) * 3 / 10;  // 10^k < 2^(128 - shift_)
+    if (k > 19) k = 19;
+    if (k > static_cast<int>(sizeof digits_) - nd_) k = static_cast<int>(sizeof digits_) - nd_;
+    if (k < 1) k = 1;
+    rem_ *= kPow10[k];
+    PutDigits(static_cast<uint64_t>(rem_ >> shift_), k, digits_ + nd_);
+    nd_ += k;
+    rem_ &= mask;
   }
 
   bool ready_ = false;
@@ -253,7 +299,7 @@ class ExactDigits {
   int point_ = 0;
   int shift_ = 0;
   __uint128_t rem_ = 0;
-  char digits_[64];  // digits produced so far (At() asks for at most 42)
+  char digits_[80];  // digits produced so far (At() asks for at most 42)
   int nd_ = 0;
 };
 
@@ -771,6 +817,29 @@ Value FromDecimal(const Decimal& d, Arena* arena) {
   return NewBig(d, arena);
 }
 
+namespace {
+
+// ToDecimal() into [*out], reusing its digit buffer (thread-local scratch
+// Decimals keep hot paths such as round() and comparisons of big numbers
+// from allocating).
+void ToDecimalInto(const Value& v, Decimal* out) {
+  switch (v.number_rep()) {
+    case NumberRep::kInt:
+    case NumberRep::kDouble:
+      *out = ToDecimal(v);  // at most 17 digits: the string's inline buffer
+      return;
+    case NumberRep::kBig: {
+      const BigCell* c = v.big_cell();
+      out->negative = c->negative != 0;
+      out->digits.assign(c->digits(), c->size);
+      out->exponent = c->exponent;
+      return;
+    }
+  }
+}
+
+}  // namespace
+
 Decimal ToDecimal(const Value& v) {
   switch (v.number_rep()) {
     case NumberRep::kInt: {
@@ -944,7 +1013,10 @@ int CompareNumbers(const Value& a, const Value& b) {
   // A big number: compare decimals. Signs first, cheaply.
   int sa = Sign(a), sb = Sign(b);
   if (sa != sb) return sa < sb ? -1 : 1;
-  return CompareDecimals(ToDecimal(a), ToDecimal(b));
+  thread_local Decimal da, db;
+  ToDecimalInto(a, &da);
+  ToDecimalInto(b, &db);
+  return CompareDecimals(da, db);
 }
 
 uint64_t HashNumber(const Value& v) {
@@ -1153,13 +1225,15 @@ Value RoundDecimal(const Value& a, RoundMode mode, Arena* arena) {
         return Value::Double(std::floor(d));
     }
   }
-  Decimal d = ToDecimal(a);  // exponent < 0: has a fraction
+  thread_local Decimal d, whole;  // keep their buffers: no allocation per call
+  ToDecimalInto(a, &d);  // exponent < 0: has a fraction
   int64_t point = static_cast<int64_t>(d.digits.size()) + d.exponent;
-  Decimal whole;
   whole.negative = d.negative;
+  whole.digits.clear();
+  whole.exponent = 0;
   char first_frac = '0';
   if (point > 0) {
-    whole.digits = d.digits.substr(0, static_cast<size_t>(point));
+    whole.digits.assign(d.digits, 0, static_cast<size_t>(point));
     first_frac = d.digits[static_cast<size_t>(point)];
   } else if (point == 0) {
     first_frac = d.digits[0];
