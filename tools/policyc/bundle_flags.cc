@@ -138,8 +138,12 @@ absl::Status WriteFileBytes(const std::string& path, std::string_view bytes) {
 }
 
 void PrintStatus(std::string_view command, const absl::Status& status) {
-  std::cerr << "policyc " << command << ": " << ErrorCodeName(GetErrorCode(status)) << ": "
-            << Std(status.message()) << "\n";
+  // Parse and compile errors already read "file:line:col: code: message".
+  std::string_view code = ErrorCodeName(GetErrorCode(status));
+  std::string_view message = Std(status.message());
+  std::cerr << "policyc " << command << ": ";
+  if (message.find(std::string(code) + ":") == std::string_view::npos) std::cerr << code << ": ";
+  std::cerr << message << "\n";
 }
 
 int ExitCodeFor(const absl::Status& status) {
