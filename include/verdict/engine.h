@@ -47,6 +47,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "verdict/bundle.h"
+#include "verdict/nondeterministic.h"
 #include "verdict/value.h"
 
 namespace verdict {
@@ -56,12 +57,32 @@ namespace api {
 class BundleSet;  // internal: the active bundles (lib/api/engine_bundle.h)
 }  // namespace api
 
+// One rule definition that produced part of a decision (EvalOptions::explain).
+struct ExplainedRule {
+  std::string rule;      // the rule's path: "data.abac.deny", "data.lib.f"
+  std::string location;  // its definition: "abac.rego:82:1" (file:line:col)
+};
+
 struct EvalOptions {
   // Built-in errors raise instead of making the expression undefined.
   bool strict_builtin_errors = false;
   // Instruction budget per evaluation (0 = unlimited); exceeding it is an
   // eval_limit_error, so a runaway policy cannot hang a service.
   uint64_t max_instructions = 0;
+  // Fill Decision::explanation (Evaluate(), not EvaluateJson()). Runs the
+  // slower traced interpreter loop.
+  bool explain = false;
+  // Record every call of a non-deterministic builtin (time.now_ns,
+  // rand.intn, uuid.rfc4122, JWT/certificate verification, custom builtins
+  // with deterministic == false) into Decision::nondeterministic.
+  bool record_nondeterministic = false;
+  // Calls recorded by an earlier decision: a non-deterministic call with the
+  // same builtin and arguments returns the recorded result instead of
+  // running, so the earlier decision is reproduced. Must outlive the call.
+  const std::vector<NondeterministicCall>* replay = nullptr;
+  // The clock time.now_ns (and JWT/certificate expiry checks) read, in Unix
+  // nanoseconds; empty: the system clock. Read at most once per evaluation.
+  std::function<int64_t()> clock;
 };
 
 // The result of one evaluation.
@@ -71,6 +92,15 @@ struct Decision {
   // ("x = data.p[y]"): an array of binding objects, one per solution.
   // Heap-owned: stays valid after later evaluations.
   Value result;
+  // With EvalOptions::explain: every rule definition whose body succeeded
+  // and contributed a value (complete rules, else branches, defaults,
+  // partial set and object elements, functions), in evaluation order,
+  // each listed once.
+  std::vector<ExplainedRule> explanation;
+  // With EvalOptions::record_nondeterministic: one entry per distinct
+  // non-deterministic call (builtin, arguments) in the order first made;
+  // pass them as EvalOptions::replay to reproduce this decision.
+  std::vector<NondeterministicCall> nondeterministic;
 };
 
 // A query compiled once and evaluated many times.

@@ -290,7 +290,52 @@ vm::EvalOptions VmOptions(const CompiledPolicy& policy, const EvalOptions& optio
   vm_options.data = policy.data;
   vm_options.strict_builtin_errors = options.strict_builtin_errors;
   vm_options.max_instructions = options.max_instructions;
+  vm_options.replay = options.replay;
   return vm_options;
+}
+
+// Installs EvalOptions::clock in the thread's builtin context for one
+// evaluation (and removes it after, so the next one reads the system clock).
+class ScopedClock {
+ public:
+  ScopedClock(vm::EvalContext& context, const EvalOptions& options)
+      : ctx_(context.builtin_context()), set_(static_cast<bool>(options.clock)) {
+    if (set_) ctx_.clock = options.clock;
+  }
+  ~ScopedClock() {
+    if (set_) ctx_.clock = nullptr;
+  }
+  ScopedClock(const ScopedClock&) = delete;
+  ScopedClock& operator=(const ScopedClock&) = delete;
+
+ private:
+  builtins::BuiltinContext& ctx_;
+  bool set_;
+};
+
+// Decision::explanation from the pcs the interpreter collected: each
+// marked instruction names its function (the rule) and carries its rule
+// definition's span. Two definitions on one line stay apart by column.
+std::vector<ExplainedRule> Explain(const vm::Program& program,
+                                   const std::vector<uint32_t>& pcs) {
+  std::vector<ExplainedRule> out;
+  std::vector<bool> seen(program.code.size(), false);
+  for (uint32_t pc : pcs) {
+    if (pc >= seen.size() || seen[pc]) continue;
+    seen[pc] = true;
+    const vm::Function* owner = nullptr;
+    for (const vm::Function& f : program.functions) {
+      if (pc >= f.entry_pc && pc < f.end_pc) owner = &f;
+    }
+    if (owner == nullptr) continue;
+    ExplainedRule rule{owner->name, program.LocationAt(pc)};
+    bool repeated = false;
+    for (const ExplainedRule& r : out) {
+      repeated = repeated || (r.rule == rule.rule && r.location == rule.location);
+    }
+    if (!repeated) out.push_back(std::move(rule));
+  }
+  return out;
 }
 
 }  // namespace
@@ -300,9 +345,14 @@ absl::StatusOr<Decision> PreparedQuery::Evaluate(const Value& input,
   ThreadState& thread = ThisThread();
   vm::EvalOptions vm_options = VmOptions(*policy_, options);
   vm_options.input = input;
+  Decision decision;
+  if (options.record_nondeterministic) vm_options.record = &decision.nondeterministic;
+  std::vector<uint32_t> contributions;
+  if (options.explain) vm_options.contributions = &contributions;
+  ScopedClock clock(thread.context, options);
   VERDICT_ASSIGN_OR_RETURN(
       Value result, vm::Evaluate(thread.context, *policy_->program, function_, {}, vm_options));
-  Decision decision;
+  if (options.explain) decision.explanation = Explain(policy_->program->program(), contributions);
   decision.defined = result.is_defined();
   if (decision.defined) decision.result = DeepCopy(result, nullptr);
   thread.context.Reset();
@@ -317,6 +367,7 @@ absl::Status PreparedQuery::EvaluateJson(std::string_view input_json, std::strin
   thread.context.Reset();
   vm::EvalOptions vm_options = VmOptions(*policy_, options);
   vm_options.reset_arena = false;
+  ScopedClock clock(thread.context, options);
   if (!input_json.empty()) {
     VERDICT_ASSIGN_OR_RETURN(vm_options.input,
                              thread.parser.Parse(input_json, &thread.context.arena()));

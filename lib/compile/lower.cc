@@ -38,6 +38,10 @@ using syntax::TermKind;
 using vm::AccKind;
 using vm::Op;
 
+// The n operand that marks the instruction delivering a rule definition's
+// value (opcodes.def *10); its span is the definition's location.
+constexpr uint8_t kRuleValue = 1;
+
 bool IsScalar(const Term& t) {
   return t.kind == TermKind::kNull || t.kind == TermKind::kBoolean ||
          t.kind == TermKind::kNumber || t.kind == TermKind::kString;
@@ -314,7 +318,7 @@ class Lowerer {
   void LowerRules(DocNode* node);
   void LowerRefHeadObject(DocNode* node);
   void AddContribution(const std::vector<uint32_t>& path, uint32_t value, bool element,
-                       uint32_t acc);
+                       uint32_t acc, uint8_t mark = 0);
   uint32_t MakeArrayOf(const std::vector<uint32_t>& regs);
   void LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc);
   void EnterDefinition(const RuleDef& def);
@@ -2011,14 +2015,16 @@ void Lowerer::AddRuleValue(DocNode* node, const RuleDef& def, const syntax::Rule
     for (const Term* d : def.dynamic) path.push_back(LowerTerm(*d, fail));
     const bool element = rule.head.IsMultiValue();
     uint32_t v = LowerTerm(element ? *rule.head.key : *rule.head.value, fail);
-    AddContribution(path, v, element, acc);
+    em_.SetSpan(rule.head.span);  // the head's terms may have moved it
+    AddContribution(path, v, element, acc, kRuleValue);
     em_.Emit(Op::kJump, 0, 0, 0, *fail);
     return;
   }
   switch (node->kind) {
     case DocKind::kPartialSet: {
       uint32_t k = LowerTerm(*rule.head.key, fail);
-      em_.Emit(Op::kAccAdd, acc, k);
+      em_.SetSpan(rule.head.span);
+      em_.Emit(Op::kAccAdd, acc, k, 0, {}, kRuleValue);
       break;
     }
     case DocKind::kPartialObject: {
@@ -2034,12 +2040,14 @@ void Lowerer::AddRuleValue(DocNode* node, const RuleDef& def, const syntax::Rule
         v = obj;
       }
       uint32_t k = LowerTerm(*def.dynamic[0], fail);
-      em_.Emit(Op::kAccPut, acc, k, v);
+      em_.SetSpan(rule.head.span);
+      em_.Emit(Op::kAccPut, acc, k, v, {}, kRuleValue);
       break;
     }
     default: {
       uint32_t v = LowerTerm(*rule.head.value, fail);
-      em_.Emit(Op::kAccAdd, acc, v);
+      em_.SetSpan(rule.head.span);
+      em_.Emit(Op::kAccAdd, acc, v, 0, {}, kRuleValue);
       break;
     }
   }
@@ -2110,13 +2118,13 @@ uint32_t Lowerer::MakeArrayOf(const std::vector<uint32_t>& regs) {
 
 // acc += [path, value, element] (see internal.ref_head_object).
 void Lowerer::AddContribution(const std::vector<uint32_t>& path, uint32_t value, bool element,
-                              uint32_t acc) {
+                              uint32_t acc, uint8_t mark) {
   if (path.size() > 255) {
     Error(ErrorCode::kCompileError, {}, "rule reference too long");
     return;
   }
   uint32_t triple = MakeArrayOf({MakeArrayOf(path), value, LoadConst(Value::Bool(element))});
-  em_.Emit(Op::kAccAdd, acc, triple);
+  em_.Emit(Op::kAccAdd, acc, triple, 0, {}, mark);
 }
 
 // Whether [node]'s value needs OPA's merge of ref-head rules: keys nested
@@ -2243,7 +2251,8 @@ void Lowerer::LowerRules(DocNode* node) {
     Label none = em_.NewLabel();
     Label f = none;
     uint32_t v = LowerTerm(*def.rule->head.value, &f);
-    em_.Emit(Op::kReturn, v);
+    em_.SetSpan(def.rule->span);
+    em_.Emit(Op::kReturn, v, 0, 0, {}, kRuleValue);
     em_.Bind(none);
     em_.Emit(Op::kReturnUndefined);
     scope_ = nullptr;
@@ -2315,6 +2324,13 @@ void Lowerer::LowerNamespace(DocNode* node) {
 
 void Lowerer::LowerNode(DocNode* node) {
   em_.BeginFunction(static_cast<uint32_t>(node->function));
+  // The function's prologue belongs to its first rule, not to whatever
+  // was emitted before it.
+  if (!node->rules.empty()) {
+    em_.SetSpan(node->rules.front().rule->span);
+  } else if (node->default_rule) {
+    em_.SetSpan(node->default_rule->rule->span);
+  }
   node_ = node;
   bound_.clear();
   if (node->kind == DocKind::kNamespace) {

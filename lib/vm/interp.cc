@@ -30,6 +30,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <random>
 #include <string>
 #include <utility>
 
@@ -67,6 +68,8 @@ absl::StatusOr<std::shared_ptr<const BoundProgram>> BoundProgram::Bind(
 
 EvalContext::EvalContext() : patterns_(std::make_unique<builtins::PatternCache>()) {
   builtin_ctx_.patterns = patterns_.get();
+  std::random_device rd;
+  seed_state_ = (uint64_t{rd()} << 32) ^ rd();
 }
 EvalContext::~EvalContext() = default;
 
@@ -266,6 +269,10 @@ class Interpreter {
   absl::Status AccFinish(uint32_t pc, Accumulator& acc, Value* out, bool* defined);
   absl::Status CallBuiltin(uint32_t pc, const Instr& in, const Value* R, Value* out,
                            bool* defined);
+  // A kNondeterministic builtin's call: draws the evaluation's random seed,
+  // answers from EvalOptions::replay, records into EvalOptions::record.
+  absl::StatusOr<Value> CallNondeterministic(const builtins::BuiltinInfo& info,
+                                             std::span<const Value> args);
   void Trace(const Instr* ip, const Value* R) const;
   static void IterNextAliased(const Instr& in, Value* R, size_t i);
 
@@ -277,6 +284,7 @@ class Interpreter {
   const uint32_t max_depth_;
   const Value empty_data_;   // `data` when the caller gave none
   const Value* data_root_;
+  size_t record_start_ = 0;  // o_.record's size when this evaluation began
 };
 
 absl::Status Interpreter::Poll(uint32_t pc, uint64_t steps) const {
@@ -591,7 +599,9 @@ absl::Status Interpreter::CallBuiltin(uint32_t pc, const Instr& in, const Value*
   }
   const builtins::BuiltinInfo& info = bound_.builtin(in.b);
   ++c_.stats_.builtin_calls;
-  absl::StatusOr<Value> result = info.Call(c_.builtin_ctx_, args);
+  absl::StatusOr<Value> result = (info.flags & builtins::kNondeterministic) == 0
+                                     ? info.Call(c_.builtin_ctx_, args)
+                                     : CallNondeterministic(info, args);
   if (!result.ok()) {
     if (!o_.strict_builtin_errors) return absl::OkStatus();  // undefined
     return ErrorAt(pc, GetErrorCode(result.status()), Std(result.status().message()));
@@ -600,6 +610,57 @@ absl::Status Interpreter::CallBuiltin(uint32_t pc, const Instr& in, const Value*
   *out = *std::move(result);
   *defined = true;
   return absl::OkStatus();
+}
+
+namespace {
+
+bool SameCall(const NondeterministicCall& call, std::string_view name,
+              std::span<const Value> args) {
+  if (call.builtin != name || !call.args.is_array() || call.args.size() != args.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!(call.args[i] == args[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<Value> Interpreter::CallNondeterministic(const builtins::BuiltinInfo& info,
+                                                        std::span<const Value> args) {
+  if (!c_.seeded_) {
+    // splitmix64: a fresh, well-mixed seed per evaluation.
+    uint64_t z = (c_.seed_state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    c_.builtin_ctx_.random_seed = z ^ (z >> 31);
+    c_.seeded_ = true;
+  }
+  absl::StatusOr<Value> result;
+  bool replayed = false;
+  if (o_.replay != nullptr) {
+    for (const NondeterministicCall& call : *o_.replay) {
+      if (SameCall(call, info.name, args)) {
+        result = call.result;
+        replayed = true;
+        break;
+      }
+    }
+  }
+  if (!replayed) result = info.Call(c_.builtin_ctx_, args);
+  if (o_.record != nullptr && result.ok()) {
+    std::vector<NondeterministicCall>& record = *o_.record;
+    for (size_t i = record_start_; i < record.size(); ++i) {
+      if (SameCall(record[i], info.name, args)) return result;  // recorded already
+    }
+    ArrayBuilder copied;
+    copied.Reserve(args.size());
+    for (const Value& a : args) copied.Add(DeepCopy(a, nullptr));
+    record.push_back(NondeterministicCall{std::string(info.name), copied.Build(),
+                                          DeepCopy(*result, nullptr)});
+  }
+  return result;
 }
 
 // IterNext whose key or value register is the collection's own: copy the
@@ -627,6 +688,12 @@ void Interpreter::IterNextAliased(const Instr& in, Value* R, size_t i) {
 
 void Interpreter::Trace(const Instr* ip, const Value* R) const {
   uint32_t pc = static_cast<uint32_t>(ip - p_.code.data());
+  if (o_.contributions != nullptr && ip->n != 0 &&
+      (ip->op == Op::kAccAdd || ip->op == Op::kAccPut || ip->op == Op::kReturn) &&
+      (o_.contributions->empty() || o_.contributions->back() != pc)) {
+    o_.contributions->push_back(pc);
+  }
+  if (o_.trace == nullptr && !TraceFromEnvironment()) return;  // contributions only
   const Frame& f = c_.frames_.back();
   std::string pc_text = absl::StrCat(pc);
   if (pc_text.size() < 5) pc_text.insert(0, 5 - pc_text.size(), ' ');
@@ -1149,6 +1216,8 @@ absl::StatusOr<Value> Interpreter::Start(uint32_t function, std::span<const Valu
   c_.stats_ = EvalStats();
   c_.builtin_ctx_.arena = &c_.arena_;
   c_.builtin_ctx_.now_ns_set = false;
+  c_.seeded_ = false;
+  record_start_ = o_.record != nullptr ? o_.record->size() : 0;
 
   if (fn.num_registers > c_.regs_.size()) c_.regs_.resize(fn.num_registers);
   if (fn.num_registers > c_.regs_high_) c_.regs_high_ = fn.num_registers;
@@ -1159,7 +1228,9 @@ absl::StatusOr<Value> Interpreter::Start(uint32_t function, std::span<const Valu
 
   uint64_t steps = 0;
   absl::StatusOr<Value> result =
-      (o_.trace != nullptr || TraceFromEnvironment()) ? Run<true>(steps) : Run<false>(steps);
+      (o_.trace != nullptr || o_.contributions != nullptr || TraceFromEnvironment())
+          ? Run<true>(steps)
+          : Run<false>(steps);
   c_.stats_.instructions = steps;
   return result;
 }

@@ -40,6 +40,7 @@
 
 #include "absl/status/statusor.h"
 #include "builtins/registry.h"
+#include "verdict/nondeterministic.h"
 #include "verdict/value.h"
 #include "vm/program.h"
 
@@ -92,6 +93,20 @@ struct EvalOptions {
   // VERDICT_VM_TRACE=1 sends the same trace to stderr. Off costs nothing:
   // the traced loop is a separate instantiation of the interpreter.
   std::string* trace = nullptr;
+  // When not null, the pc of every instruction that delivers a rule
+  // definition's value (AccAdd/AccPut/Return with n == 1, opcodes.def *10)
+  // is appended here as it runs, in evaluation order (a pc repeated back
+  // to back is stored once). Runs the traced loop, so off costs nothing.
+  std::vector<uint32_t>* contributions = nullptr;
+  // Calls of kNondeterministic builtins are appended here when not null:
+  // one entry per distinct (builtin, arguments) of this evaluation, with
+  // the arguments and result deep-copied to the heap (they outlive the
+  // context's next Reset). Calls that fail are not recorded.
+  std::vector<NondeterministicCall>* record = nullptr;
+  // When not null, a kNondeterministic call whose builtin name and
+  // arguments equal an entry's returns that entry's result (undefined
+  // included) instead of running the builtin.
+  const std::vector<NondeterministicCall>* replay = nullptr;
 };
 
 // Counters of the last evaluation (tests, benchmarks, policyc eval --stats).
@@ -121,7 +136,8 @@ class EvalContext {
   void Reset();
 
   // Settings builtins read (pattern cache, clock, random seed). arena and
-  // the per-evaluation clock reading are set by Evaluate().
+  // the per-evaluation clock reading are set by Evaluate(); random_seed is
+  // drawn afresh for each evaluation at its first non-deterministic call.
   builtins::BuiltinContext& builtin_context() { return builtin_ctx_; }
 
   const EvalStats& stats() const { return stats_; }
@@ -197,6 +213,10 @@ class EvalContext {
   uint64_t gen_ = 0;
   Value input_;
   EvalStats stats_;
+  // Per-context generator of random_seed (seeded from std::random_device);
+  // seeded_: this evaluation has drawn its seed.
+  uint64_t seed_state_ = 0;
+  bool seeded_ = false;
 };
 
 // Evaluate()

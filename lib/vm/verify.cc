@@ -254,8 +254,11 @@ class Verifier {
     VERDICT_RETURN_IF_ERROR(CheckOperand(pc, in, f, 2, info.c, in.c));
     bool has_span = info.a == OperandKind::kSpan || info.b == OperandKind::kSpan ||
                     info.c == OperandKind::kSpan;
-    // WithValue's n says whether b names a function (0) or a builtin (1).
-    const bool n_is_flag = in.op == Op::kWithValue && in.n <= 1;
+    // WithValue's n says whether b names a function (0) or a builtin (1);
+    // AccAdd, AccPut and Return carry the rule-value mark (opcodes.def *10).
+    const bool n_is_flag = (in.op == Op::kWithValue || in.op == Op::kAccAdd ||
+                            in.op == Op::kAccPut || in.op == Op::kReturn) &&
+                           in.n <= 1;
     if (!has_span && in.n != 0 && !n_is_flag) {
       return PcError(pc, absl::StrCat(Absl(info.name), " has no count but n = ", in.n));
     }

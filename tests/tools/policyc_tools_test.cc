@@ -251,5 +251,54 @@ TEST_F(PolicycToolsTest, TopLevelHelpListsTestAndDisasm) {
   EXPECT_THAT(r.out, ContainsRegex("\n  disasm +print the compiled bytecode"));
 }
 
+// --- policyc eval --explain ----------------------------------------------------
+
+constexpr char kExplained[] =
+    "package ex\n"                                        // 1
+    "\n"                                                  // 2
+    "default allow := false\n"                            // 3
+    "\n"                                                  // 4
+    "allow if input.user in admins\n"                     // 5
+    "\n"                                                  // 6
+    "admins contains \"alice\"\n"                          // 7
+    "\n"                                                  // 8
+    "decision := {\"allow\": allow, \"admins\": admins}\n";  // 9
+
+TEST_F(PolicycToolsTest, EvalExplainPrintsTheRulesAfterTheResult) {
+  std::string f = Write("ex.rego", kExplained);
+  std::string input = Write("input.json", R"({"user": "alice"})");
+  Outcome r = Policyc("eval --explain -d " + f + " -i " + input + " -q data.ex.decision");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "{\"result\":{\"admins\":[\"alice\"],\"allow\":true}}\n"
+                   "data.ex.admins  " + f + ":7:1\n"
+                   "data.ex.allow  " + f + ":5:1\n"
+                   "data.ex.decision  " + f + ":9:1\n");
+
+  // Another user: the default decides allow; admins was still evaluated.
+  input = Write("input.json", R"({"user": "bob"})");
+  r = Policyc("eval --explain -d " + f + " -i " + input + " -q data.ex.allow");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "{\"result\":false}\n"
+                   "data.ex.admins  " + f + ":7:1\n"
+                   "data.ex.allow  " + f + ":3:1\n");
+}
+
+TEST_F(PolicycToolsTest, EvalExplainWithJsonlAddsAnExplanationArray) {
+  std::string f = Write("ex.rego", kExplained);
+  std::string lines = Write("in.jsonl", "{\"user\": \"bob\"}\nnot json\n");
+  Outcome r = Policyc("eval --explain -d " + f + " --input-jsonl " + lines + " -q data.ex.allow");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, StartsWith("{\"result\":false,\"explanation\":["
+                                "{\"rule\":\"data.ex.admins\",\"location\":\"" + f + ":7:1\"},"
+                                "{\"rule\":\"data.ex.allow\",\"location\":\"" + f + ":3:1\"}]}\n"
+                                "{\"error\":{\"code\":\"json_error\""));
+}
+
+TEST_F(PolicycToolsTest, EvalHelpDocumentsExplain) {
+  Outcome r = Policyc("eval --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("--explain"));
+}
+
 }  // namespace
 }  // namespace verdict

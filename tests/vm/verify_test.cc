@@ -125,6 +125,22 @@ TEST(VerifyTest, RejectsBadRegisters) {
       "8 registers from here exceed the frame");
 }
 
+// n == 1 on AccAdd/AccPut/Return marks a rule definition's value
+// (opcodes.def *10); other counts stay errors.
+TEST(VerifyTest, AcceptsTheRuleValueMarkOnly) {
+  Base b;
+  Program p = b.Get();
+  ASSERT_EQ(p.code[b.pc_iter + 2].op, Op::kAccAdd);
+  ASSERT_EQ(p.code[b.pc_make + 8].op, Op::kReturn);
+  p.code[b.pc_iter + 2].n = 1;
+  p.code[b.pc_make + 8].n = 1;
+  EXPECT_OK(Check(p));
+  ExpectRejected([](Base& b, Program& p) { p.code[b.pc_iter + 2].n = 2; },
+                 "AccAdd has no count but n = 2");
+  ExpectRejected([](Base& b, Program& p) { p.code[b.pc_make + 7].n = 1; },
+                 "AccFinish has no count but n = 1");
+}
+
 TEST(VerifyTest, AcceptsNoRegInOptionalOperands) {
   Base b;
   Program p = b.Get();

@@ -5,6 +5,7 @@
 //
 //   policyc eval [-d PATH]... [-b BUNDLE]... -q QUERY
 //                [--input FILE | --input-jsonl FILE] [--format json|pretty] [--strict]
+//                [--explain]
 //
 // -b bundles (directories or .tar.gz, read with ReadBundle and activated
 // together with Engine::ActivateBundles) join the -d paths.
@@ -17,6 +18,11 @@
 //   --input-jsonl FILE          one line per input line: `{"result":VALUE}`,
 //                               `{}`, or `{"error":{"code":..,"message":..}}`;
 //                               FILE `-` reads standard input
+//   --explain                   after a single result, one line per rule
+//                               definition that produced it
+//                               (`data.p.q  file.rego:3:1`); with
+//                               --input-jsonl an "explanation" array of
+//                               {"rule","location"} objects on each line
 // Load, compile and (single input) evaluation errors go to stderr as
 // `file:line:col: code: message` and exit 1; usage errors exit 2. Errors on
 // individual JSONL lines are output, not failures: the exit status stays 0.
@@ -52,7 +58,7 @@ namespace {
 constexpr char kEvalUsage[] =
     "usage: policyc eval [-d PATH]... [-b BUNDLE]... -q QUERY\n"
     "                    [--input FILE | --input-jsonl FILE]\n"
-    "                    [--format json|pretty] [--strict]\n"
+    "                    [--format json|pretty] [--strict] [--explain]\n"
     "\n"
     "Evaluates QUERY (a reference such as data.authz.allow, or a query body\n"
     "whose variables become bindings) over the policies and data under PATH.\n"
@@ -72,6 +78,11 @@ constexpr char kEvalUsage[] =
     "  -f, --format FORMAT     json (default, compact) or pretty\n"
     "  --strict                built-in errors fail the query instead of making\n"
     "                          the expression undefined\n"
+    "  --explain               after the result, print the rule definitions\n"
+    "                          that produced it, one per line in evaluation\n"
+    "                          order: RULE  FILE:LINE:COL (with --input-jsonl:\n"
+    "                          an \"explanation\" array of {\"rule\",\"location\"}\n"
+    "                          on each line)\n"
     "  -h, --help              this text\n"
     "\n"
     "Exit status: 0 on success (also when JSONL lines fail), 1 on load,\n"
@@ -86,6 +97,7 @@ struct EvalFlags {
   std::optional<std::string> input_jsonl;
   bool pretty = false;
   bool strict = false;
+  bool explain = false;
 };
 
 int UsageError(const std::string& message) {
@@ -208,6 +220,8 @@ bool ParseEvalFlags(Args args, EvalFlags* flags, int* exit_code) {
       }
     } else if (arg == "--strict") {
       flags->strict = true;
+    } else if (arg == "--explain") {
+      flags->explain = true;
     } else if (arg.size() > 1 && arg[0] == '-') {
       *exit_code = UsageError("unknown option " + arg);
       return false;
@@ -273,8 +287,31 @@ int EvalSingle(const PreparedQuery& query, const EvalFlags& flags,
     out += "}\n";
     std::cout << out;
   }
+  for (const ExplainedRule& rule : decision->explanation) {
+    std::cout << rule.rule << "  " << rule.location << "\n";
+  }
   std::cout.flush();
   return std::cout ? kExitOk : kExitProblems;
+}
+
+// A JSONL line with --explain: Evaluate() (EvaluateJson has no
+// explanation), the result written as JSON into [*result].
+absl::Status EvaluateExplained(const PreparedQuery& query, const std::string& line,
+                               const EvalOptions& options, std::string* result,
+                               bool* defined, std::vector<ExplainedRule>* explanation) {
+  Value input;
+  if (!line.empty()) {
+    absl::StatusOr<Value> parsed = ParseJson(line);
+    if (!parsed.ok()) return parsed.status();
+    input = *std::move(parsed);
+  }
+  absl::StatusOr<Decision> decision = query.Evaluate(input, options);
+  if (!decision.ok()) return decision.status();
+  result->clear();
+  *defined = decision->defined && !decision->result.is_undefined();
+  if (*defined) AppendJson(result, decision->result);
+  *explanation = std::move(decision->explanation);
+  return absl::OkStatus();
 }
 
 // One output line per input line; the hot path.
@@ -302,19 +339,40 @@ int EvalJsonl(const PreparedQuery& query, const EvalFlags& flags,
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     bool defined = false;
-    absl::Status s = query.EvaluateJson(line, &result, &defined, options);
+    std::vector<ExplainedRule> explanation;
+    absl::Status s = options.explain
+                         ? EvaluateExplained(query, line, options, &result, &defined, &explanation)
+                         : query.EvaluateJson(line, &result, &defined, options);
     if (!s.ok()) {
       out += "{\"error\":{\"code\":";
       AppendJson(&out, Value::String(ErrorCodeName(GetErrorCode(s))));
       out += ",\"message\":";
       AppendJson(&out, Value::String(Std(s.message())));
       out += "}}\n";
-    } else if (!defined) {
-      out += "{}\n";
+    } else if (!options.explain) {
+      if (defined) {
+        out += "{\"result\":";
+        out += result;
+        out += "}\n";
+      } else {
+        out += "{}\n";
+      }
     } else {
-      out += "{\"result\":";
-      out += result;
-      out += "}\n";
+      if (defined) {
+        out += "{\"result\":";
+        out += result;
+        out += ",\"explanation\":[";
+      } else {
+        out += "{\"explanation\":[";
+      }
+      for (size_t i = 0; i < explanation.size(); ++i) {
+        out += i == 0 ? "{\"rule\":" : ",{\"rule\":";
+        AppendJson(&out, Value::String(explanation[i].rule));
+        out += ",\"location\":";
+        AppendJson(&out, Value::String(explanation[i].location));
+        out += "}";
+      }
+      out += "]}\n";
     }
     if (from_stdin || out.size() >= kFlushBytes) {
       flush();
@@ -384,6 +442,7 @@ int RunEval(Args args) {
   }
   EvalOptions options;
   options.strict_builtin_errors = flags.strict;
+  options.explain = flags.explain;
   return flags.input_jsonl ? EvalJsonl(*query, flags, options)
                            : EvalSingle(*query, flags, options);
 }
