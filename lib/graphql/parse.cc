@@ -53,7 +53,7 @@
 #include "absl/strings/str_format.h"
 #include "antlr4-runtime.h"
 #include "base/limits.h"
-#include "graphql/large_stack.h"
+#include "base/large_stack.h"
 
 namespace verdict::graphql {
 namespace {

@@ -9,7 +9,7 @@
 //
 // Recursion follows document nesting and chains of fragment spreads; it is
 // bounded by kMaxWalkDepth, and deep documents are validated on a large
-// stack (large_stack.h).
+// stack (base/large_stack.h).
 //
 // Entry point: Validate. Tested by tests/builtins/graphql_test.cc and the
 // conformance folder graphql/.
@@ -33,7 +33,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/strings.h"
-#include "graphql/large_stack.h"
+#include "base/large_stack.h"
 
 namespace verdict::graphql {
 namespace {

@@ -30,7 +30,6 @@
 // conformance_parse_test.cc.
 #include "syntax/parse.h"
 
-#include <pthread.h>
 
 #include <algorithm>
 #include <exception>
@@ -42,6 +41,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "antlr4-runtime.h"
+#include "base/large_stack.h"
 #include "base/limits.h"
 #include "base/strings.h"
 #include "syntax/literal.h"
@@ -1381,30 +1381,9 @@ void ParseTokens(const std::shared_ptr<const SourceFile>& file, Goal goal,
 // The generated parser recurses through about ten rules per bracket level
 // and needs roughly 6 KiB of stack per level (measured: 500 levels need
 // 2-4 MiB). Sources nested deeper than kInlineDepth are parsed on a thread
-// of our own with kParserStackBytes of stack, so callers running on small
-// thread stacks are safe up to limits::kMaxSyntaxDepth.
+// of our own (RunOnLargeStack, base/large_stack.h), so callers running on
+// small thread stacks are safe up to limits::kMaxSyntaxDepth.
 constexpr int kInlineDepth = 24;
-constexpr size_t kParserStackBytes = size_t{64} << 20;
-
-void RunOnLargeStack(const std::function<void()>& fn) {
-  pthread_attr_t attr;
-  pthread_t thread;
-  bool started = pthread_attr_init(&attr) == 0 &&
-                 pthread_attr_setstacksize(&attr, kParserStackBytes) == 0 &&
-                 pthread_create(
-                     &thread, &attr,
-                     [](void* arg) -> void* {
-                       (*static_cast<const std::function<void()>*>(arg))();
-                       return nullptr;
-                     },
-                     const_cast<std::function<void()>*>(&fn)) == 0;
-  pthread_attr_destroy(&attr);
-  if (started) {
-    pthread_join(thread, nullptr);
-  } else {
-    fn();  // no thread available: parse here (fine for ordinary stacks)
-  }
-}
 
 void Parse(const std::shared_ptr<const SourceFile>& file, Goal goal,
            Diagnostics& diags, Parsed& result) {

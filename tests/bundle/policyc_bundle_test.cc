@@ -10,6 +10,7 @@
 #include "bundle_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/policyc_testing.h"
 
 namespace verdict {
 namespace {
@@ -20,23 +21,10 @@ using ::testing::Not;
 using ::verdict::testing::ScratchDir;
 using ::verdict::testing::TestData;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;  // stdout, plus stderr when asked
-};
+using Outcome = ::verdict::testing::PolicycOutcome;
 
 Outcome Policyc(const std::string& args, bool with_stderr = false) {
-  std::string cmd = std::string(VERDICT_BINARY_DIR) + "/bin/policyc " + args +
-                    (with_stderr ? " 2>&1" : " 2>/dev/null");
-  Outcome run;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return ::verdict::testing::RunPolicyc(args, with_stderr);
 }
 
 std::string Q(const fs::path& p) { return "'" + p.string() + "'"; }

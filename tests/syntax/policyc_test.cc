@@ -10,6 +10,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/policyc_testing.h"
 
 namespace verdict {
 namespace {
@@ -17,47 +18,13 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;  // stdout
-};
+using Outcome = ::verdict::testing::PolicycOutcome;
 
-// Runs policyc with [args] (a shell-quoted string); stderr is discarded
-// unless [with_stderr].
 Outcome Policyc(const std::string& args, bool with_stderr = false) {
-  std::string cmd = std::string(VERDICT_BINARY_DIR) + "/bin/policyc " + args +
-                    (with_stderr ? " 2>&1" : " 2>/dev/null");
-  Outcome run;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return ::verdict::testing::RunPolicyc(args, with_stderr);
 }
 
-class PolicycCheckTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("policyc_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    fs::path p = dir_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-
-  fs::path dir_;
-};
+class PolicycCheckTest : public ::verdict::testing::TempDirTest {};
 
 TEST_F(PolicycCheckTest, GoodFilesPrintNothing) {
   std::string f = Write("ok.rego", "package a\nallow if input.x == 1\n");

@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "verdict/value.h"
+#include "testing/policyc_testing.h"
 
 namespace verdict {
 namespace {
@@ -17,22 +18,10 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-};
+using Outcome = ::verdict::testing::PolicycOutcome;
 
 Outcome Policyc(const std::string& args) {
-  std::string cmd = std::string(VERDICT_BINARY_DIR) + "/bin/policyc " + args + " 2>&1";
-  Outcome run;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return ::verdict::testing::RunPolicyc(args, /*with_stderr=*/true);
 }
 
 TEST(PolicycBuiltinsTest, OneSortedLinePerBuiltin) {

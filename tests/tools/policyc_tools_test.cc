@@ -13,6 +13,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/policyc_testing.h"
 
 namespace verdict {
 namespace {
@@ -24,53 +25,19 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;  // stdout, or stdout and stderr
-};
+using Outcome = ::verdict::testing::PolicycOutcome;
 
-// Runs policyc with [args] (a shell-quoted string) from the source
-// directory, so paths in the output are relative to it. stderr is
-// discarded unless [with_stderr].
+// policyc from the source directory, so paths in the output are relative
+// to it.
 Outcome Policyc(const std::string& args, bool with_stderr = false) {
-  std::string cmd = std::string("cd ") + VERDICT_SOURCE_DIR + " && " +
-                    VERDICT_BINARY_DIR + "/bin/policyc " + args +
-                    (with_stderr ? " 2>&1" : " 2>/dev/null");
-  Outcome run;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return ::verdict::testing::RunPolicyc(args, with_stderr, /*from_source_dir=*/true);
 }
 
 constexpr char kFailing[] = "tests/tools/testdata/failing";
 constexpr char kFailingFile[] = "tests/tools/testdata/failing/failing_test.rego";
 constexpr char kPassing[] = "tests/tools/testdata/passing";
 
-class PolicycToolsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("policyc_tools_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    fs::path p = dir_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-
-  fs::path dir_;
-};
+class PolicycToolsTest : public ::verdict::testing::TempDirTest {};
 
 // --- policyc test ------------------------------------------------------------
 

@@ -128,23 +128,9 @@ int RunBuild(Args args) {
     return UsageError("--scope and --claims-file need --signing-key");
   }
   if (signing_key) {
-    absl::StatusOr<std::string> key = ReadKey(*signing_key, IsHmac(signing.algorithm));
-    if (!key.ok()) {
-      PrintStatus("build", key.status());
+    if (absl::Status s = LoadSigningMaterial(*signing_key, claims_file, &signing); !s.ok()) {
+      PrintStatus("build", s);
       return kExitUsage;
-    }
-    signing.key = *std::move(key);
-    if (claims_file) {
-      absl::StatusOr<std::string> text = ReadFileBytes(*claims_file);
-      if (!text.ok()) {
-        PrintStatus("build", text.status());
-        return kExitUsage;
-      }
-      absl::StatusOr<Value> claims = ParseJson(*text);
-      if (!claims.ok() || !claims->is_object()) {
-        return UsageError(*claims_file + ": claims must be a JSON object");
-      }
-      signing.claims = *std::move(claims);
     }
     options.signing = signing;
   }

@@ -4,6 +4,7 @@
 //
 // Tested through the subcommands by tests/bundle/policyc_bundle_test.cc.
 #include "bundle_flags.h"
+#include "sources.h"
 
 #include <unistd.h>
 
@@ -137,13 +138,26 @@ absl::Status WriteFileBytes(const std::string& path, std::string_view bytes) {
   return absl::OkStatus();
 }
 
+absl::Status LoadSigningMaterial(const std::string& key_arg,
+                                 const std::optional<std::string>& claims_file,
+                                 BundleSigningOptions* signing) {
+  absl::StatusOr<std::string> key = ReadKey(key_arg, IsHmac(signing->algorithm));
+  if (!key.ok()) return key.status();
+  signing->key = *std::move(key);
+  if (!claims_file) return absl::OkStatus();
+  absl::StatusOr<std::string> text = ReadFileBytes(*claims_file);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<Value> claims = ParseJson(*text);
+  if (!claims.ok() || !claims->is_object()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     *claims_file + ": claims must be a JSON object");
+  }
+  signing->claims = *std::move(claims);
+  return absl::OkStatus();
+}
+
 void PrintStatus(std::string_view command, const absl::Status& status) {
-  // Parse and compile errors already read "file:line:col: code: message".
-  std::string_view code = ErrorCodeName(GetErrorCode(status));
-  std::string_view message = Std(status.message());
-  std::cerr << "policyc " << command << ": ";
-  if (message.find(std::string(code) + ":") == std::string_view::npos) std::cerr << code << ": ";
-  std::cerr << message << "\n";
+  std::cerr << "policyc " << command << ": " << FormatStatus(status) << "\n";
 }
 
 int ExitCodeFor(const absl::Status& status) {

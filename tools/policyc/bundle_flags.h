@@ -69,6 +69,16 @@ absl::StatusOr<std::string> ReadKey(const std::string& arg, bool literal_ok);
 // IsHmac(): HS256/384/512.
 bool IsHmac(std::string_view algorithm);
 
+// LoadSigningMaterial()
+//
+// For build and sign: reads the key named by [key_arg] into [*signing]
+// (HMAC secrets may be given literally) and, when [claims_file] is set,
+// the extra JWT claims (a JSON object). An io_error or a claims file that
+// is not an object is an invalid_argument error (exit 2).
+absl::Status LoadSigningMaterial(const std::string& key_arg,
+                                 const std::optional<std::string>& claims_file,
+                                 BundleSigningOptions* signing);
+
 // ReadFileBytes()
 //
 // The whole file; io_error when it cannot be read.

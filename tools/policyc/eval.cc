@@ -48,6 +48,7 @@
 #include "base/strings.h"
 #include "bundle_flags.h"
 #include "commands.h"
+#include "sources.h"
 #include "verdict/bundle.h"
 #include "verdict/engine.h"
 #include "verdict/value.h"
@@ -106,42 +107,7 @@ int UsageError(const std::string& message) {
   return kExitUsage;
 }
 
-// Length of a leading "file:line:col: " (or "file:line: ") in [message],
-// or 0 when it has none.
-size_t LocationPrefixLength(std::string_view message) {
-  size_t colon = message.find(':');
-  if (colon == 0 || colon == std::string_view::npos) return 0;
-  size_t pos = colon;
-  for (int numbers = 0; numbers < 2; ++numbers) {
-    size_t digits = pos + 1;
-    while (digits < message.size() &&
-           std::isdigit(static_cast<unsigned char>(message[digits]))) {
-      ++digits;
-    }
-    if (digits == pos + 1 || digits >= message.size() || message[digits] != ':') {
-      break;
-    }
-    pos = digits;
-  }
-  if (pos == colon || message.compare(pos, 2, ": ") != 0) return 0;
-  return pos + 2;
-}
-
-// A status as `file:line:col: code: message`. Engine messages normally carry
-// their location and code already; the code is added where it is missing.
-std::string FormatError(const absl::Status& status) {
-  std::string message(Std(status.message()));
-  std::string tagged = std::string(ErrorCodeName(GetErrorCode(status))) + ": ";
-  size_t location = LocationPrefixLength(message);
-  if (message.compare(location, tagged.size(), tagged) == 0) return message;
-  return message.substr(0, location) + tagged + message.substr(location);
-}
-
-void PrintError(const absl::Status& status) {
-  std::string text = FormatError(status);
-  if (text.empty() || text.back() != '\n') text += '\n';
-  std::cerr << text;
-}
+void PrintError(const absl::Status& status) { PrintStatus(status); }
 
 std::optional<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -103,23 +103,9 @@ int RunSign(Args args) {
   if (!key_arg) return UsageError("--signing-key is required");
   const std::string& bundle_path = positional[0];
 
-  absl::StatusOr<std::string> key = ReadKey(*key_arg, IsHmac(signing.algorithm));
-  if (!key.ok()) {
-    PrintStatus("sign", key.status());
+  if (absl::Status s = LoadSigningMaterial(*key_arg, claims_file, &signing); !s.ok()) {
+    PrintStatus("sign", s);
     return kExitUsage;
-  }
-  signing.key = *std::move(key);
-  if (claims_file) {
-    absl::StatusOr<std::string> text = ReadFileBytes(*claims_file);
-    if (!text.ok()) {
-      PrintStatus("sign", text.status());
-      return kExitUsage;
-    }
-    absl::StatusOr<Value> claims = ParseJson(*text);
-    if (!claims.ok() || !claims->is_object()) {
-      return UsageError(*claims_file + ": claims must be a JSON object");
-    }
-    signing.claims = *std::move(claims);
   }
 
   absl::StatusOr<std::vector<BundleFile>> files = ReadBundleFiles(bundle_path);

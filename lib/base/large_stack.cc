@@ -1,24 +1,17 @@
-// File: lib/graphql/large_stack.cc
+// File: lib/base/large_stack.cc
 //
 // RunOnLargeStack (large_stack.h): a pthread with a big stack, joined.
-// Tested through tests/builtins/graphql_test.cc.
-#include "graphql/large_stack.h"
+#include "base/large_stack.h"
 
 #include <pthread.h>
 
-#include <cstddef>
-
-namespace verdict::graphql {
-
-namespace {
-constexpr size_t kStackBytes = size_t{64} << 20;
-}  // namespace
+namespace verdict {
 
 void RunOnLargeStack(const std::function<void()>& fn) {
   pthread_attr_t attr;
   pthread_t thread;
   bool started = pthread_attr_init(&attr) == 0 &&
-                 pthread_attr_setstacksize(&attr, kStackBytes) == 0 &&
+                 pthread_attr_setstacksize(&attr, kLargeStackBytes) == 0 &&
                  pthread_create(
                      &thread, &attr,
                      [](void* arg) -> void* {
@@ -34,4 +27,4 @@ void RunOnLargeStack(const std::function<void()>& fn) {
   }
 }
 
-}  // namespace verdict::graphql
+}  // namespace verdict
