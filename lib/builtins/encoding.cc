@@ -624,10 +624,29 @@ absl::StatusOr<Value> YamlMarshal(BuiltinContext& ctx, std::span<const Value> ar
   return Value::String(out, ctx.arena);
 }
 
+namespace {
+
+// ParseYaml's "yaml: line N:C: problem" as go-yaml prints it, without the
+// column: "yaml: line N: problem" (the conformance cases compare it).
+std::string GoYamlMessage(std::string_view message) {
+  constexpr std::string_view kLine = "yaml: line ";
+  if (message.substr(0, kLine.size()) != kLine) return std::string(message);
+  size_t i = kLine.size();
+  while (i < message.size() && message[i] >= '0' && message[i] <= '9') ++i;
+  size_t colon = message.find(": ", i);
+  if (i == kLine.size() || i >= message.size() || message[i] != ':' ||
+      colon == std::string_view::npos) {
+    return std::string(message);
+  }
+  return absl::StrCat(Absl(message.substr(0, i)), Absl(message.substr(colon)));
+}
+
+}  // namespace
+
 absl::StatusOr<Value> YamlUnmarshal(BuiltinContext& ctx, std::span<const Value> args) {
   VERDICT_ASSIGN_OR_RETURN(std::string_view s, StringArg("yaml.unmarshal", args, 0));
   absl::StatusOr<Value> v = ParseYaml(s, ctx.arena);
-  if (!v.ok()) return BuiltinError("yaml.unmarshal", Std(v.status().message()));
+  if (!v.ok()) return BuiltinError("yaml.unmarshal", GoYamlMessage(Std(v.status().message())));
   return v;
 }
 

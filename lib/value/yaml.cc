@@ -25,7 +25,28 @@ namespace {
 
 constexpr std::string_view kTagPrefix = "tag:yaml.org,2002:";
 
+// yaml-cpp's wording of the structural errors that libyaml (behind OPA's
+// go-yaml) words differently; other messages are kept as yaml-cpp says them.
+std::string_view GoYamlWording(std::string_view message) {
+  struct Wording {
+    std::string_view yaml_cpp, go_yaml;
+  };
+  static constexpr Wording kWordings[] = {
+      {"end of sequence flow not found", "did not find expected ',' or ']'"},
+      {"end of map flow not found", "did not find expected ',' or '}'"},
+      {"end of sequence not found", "did not find expected '-' indicator"},
+      {"end of map not found", "did not find expected key"},
+  };
+  for (const Wording& w : kWordings) {
+    if (message == w.yaml_cpp) return w.go_yaml;
+  }
+  return message;
+}
+
+// "yaml: line N:C: problem", in go-yaml's words where they differ (the
+// yaml.unmarshal builtin drops the column, as go-yaml prints none).
 absl::Status YamlError(const YAML::Mark& mark, std::string_view message) {
+  message = GoYamlWording(message);
   if (mark.is_null()) return MakeError(ErrorCode::kJsonError, absl::StrCat("yaml: ", Absl(message)));
   return MakeError(ErrorCode::kJsonError, absl::StrCat("yaml: line ", mark.line + 1, ":",
                                                        mark.column + 1, ": ", Absl(message)));

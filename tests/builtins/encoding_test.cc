@@ -138,6 +138,11 @@ TEST(YamlTest, RoundTripsAndValidates) {
   }
   EXPECT_EQ(Eval("yaml.unmarshal", {R"("a: 1\nb: [x, 2]")"}), R"({"a":1,"b":["x",2]})");
   EXPECT_EQ(CodeOf("yaml.unmarshal", {R"("[1,2,3")"}), ErrorCode::kEvalBuiltinError);
+  // go-yaml's words and shape (no column), which OPA's users see.
+  EXPECT_EQ(Eval("yaml.unmarshal", {R"("[1,2,3")"}),
+            "error: yaml.unmarshal: yaml: line 1: did not find expected ',' or ']'");
+  EXPECT_EQ(Eval("yaml.unmarshal", {R"("a: 1\nb: {x: 1")"}),
+            "error: yaml.unmarshal: yaml: line 2: did not find expected ',' or '}'");
   EXPECT_EQ(Eval("yaml.is_valid", {R"("a: 1")"}), "true");
   EXPECT_EQ(Eval("yaml.is_valid", {R"("[1,2")"}), "false");
   EXPECT_EQ(Eval("yaml.is_valid", {"1"}), "false");
