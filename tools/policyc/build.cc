@@ -91,31 +91,25 @@ int RunBuild(Args args) {
   std::vector<std::string> paths;
   std::string arg;
   while (scanner.Next(&arg)) {
-    auto need = [&](std::string* out) {
-      std::optional<std::string> v = scanner.Value();
-      if (!v) return false;
-      *out = *std::move(v);
-      return true;
-    };
     std::string v;
     if (arg == "-h" || arg == "--help") {
       std::cout << kBuildUsage;
       return kExitOk;
     } else if (arg == "-o" || arg == "--output") {
-      if (!need(&output)) return UsageError(arg + " needs a value");
+      if (!scanner.Value(&output)) return UsageError(arg + " needs a value");
     } else if (arg == "-r" || arg == "--revision") {
-      if (!need(&options.revision)) return UsageError(arg + " needs a value");
+      if (!scanner.Value(&options.revision)) return UsageError(arg + " needs a value");
     } else if (arg == "--signing-key") {
-      if (!need(&v)) return UsageError(arg + " needs a value");
+      if (!scanner.Value(&v)) return UsageError(arg + " needs a value");
       signing_key = v;
     } else if (arg == "--signing-alg") {
-      if (!need(&signing.algorithm)) return UsageError(arg + " needs a value");
+      if (!scanner.Value(&signing.algorithm)) return UsageError(arg + " needs a value");
     } else if (arg == "--signing-key-id") {
-      if (!need(&signing.keyid)) return UsageError(arg + " needs a value");
+      if (!scanner.Value(&signing.keyid)) return UsageError(arg + " needs a value");
     } else if (arg == "--scope") {
-      if (!need(&signing.scope)) return UsageError(arg + " needs a value");
+      if (!scanner.Value(&signing.scope)) return UsageError(arg + " needs a value");
     } else if (arg == "--claims-file") {
-      if (!need(&v)) return UsageError(arg + " needs a value");
+      if (!scanner.Value(&v)) return UsageError(arg + " needs a value");
       claims_file = v;
     } else if (arg.size() > 1 && arg[0] == '-') {
       return UsageError("unknown option " + arg);

@@ -52,6 +52,13 @@ std::optional<std::string> FlagScanner::Value() {
   return std::string(args_[i_++]);
 }
 
+bool FlagScanner::Value(std::string* out) {
+  std::optional<std::string> v = Value();
+  if (!v) return false;
+  *out = *std::move(v);
+  return true;
+}
+
 int VerificationFlags::Parse(const std::string& arg, FlagScanner& scanner, std::string* error) {
   auto value = [&](std::string* out) {
     std::optional<std::string> v = scanner.Value();

@@ -32,6 +32,8 @@ class FlagScanner {
   bool Next(std::string* arg);
   // The current flag's value; nullopt when it has none (a usage error).
   std::optional<std::string> Value();
+  // The same into [*out]; false when the flag has no value.
+  bool Value(std::string* out);
 
  private:
   Args args_;
