@@ -7,8 +7,12 @@
 //   BM_Builtin/regex/match (no cache)     the same pattern compiled per call,
 //                                         which the cache exists to avoid
 //
-// Counter "compiled": patterns in the cache after the run; 1 for a cached
-// case shows that its pattern compiled once for all iterations.
+//   BM_Builtin/encoding/json.match_schema (no cache)
+//                                         the schema compiled per call
+//
+// Counter "compiled": patterns and JSON schemas in the cache after the run;
+// 1 for a cached case shows that its pattern compiled once for all
+// iterations.
 //
 //   build/bin/verdict_builtins_bench [--benchmark_filter=regex]
 //
@@ -104,6 +108,10 @@ std::vector<Case> Cases() {
       {"encoding", "json.unmarshal", "json.unmarshal", {Quote(object20)}},
       {"encoding", "yaml.marshal", "yaml.marshal", {nested}},
       {"encoding", "json.match_schema", "json.match_schema", {nested, schema}},
+      {"encoding", "json.match_schema (no cache)", "json.match_schema", {nested, schema}, false},
+      {"encoding", "json.match_schema (schema text)", "json.match_schema", {nested, Quote(schema)}},
+      {"encoding", "json.verify_schema", "json.verify_schema", {schema}},
+      {"encoding", "json.verify_schema (no cache)", "json.verify_schema", {schema}, false},
       // time
       {"time", "parse_rfc3339_ns", "time.parse_rfc3339_ns", {R"("2024-05-01T10:30:00.123Z")"}},
       {"time", "parse_duration_ns", "time.parse_duration_ns", {R"("1h30m15.5s")"}},

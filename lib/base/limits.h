@@ -46,6 +46,13 @@ inline constexpr size_t kMaxSourceBytes = 64u << 20;
 // from input from growing memory without limit.
 inline constexpr size_t kMaxCachedPatterns = 1000;
 
+// Compiled JSON schemas kept per evaluation context (PatternCache, keyed by
+// the schema operand). Policies validate against a few constant schemas; a
+// compiled schema holds a node per subschema (a few hundred bytes each), so
+// the bound is lower than for patterns and only stops schemas computed from
+// input from growing memory without limit.
+inline constexpr size_t kMaxCachedSchemas = 100;
+
 // Results of function calls with arguments remembered per evaluation (the
 // call memo in lib/vm/interp.cc). Decisions call a handful of functions a
 // few times each; the bound keeps a loop calling f(x) over a huge input

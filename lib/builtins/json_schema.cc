@@ -29,6 +29,10 @@
 // patternProperties, dependencies) and so reports errors in random order,
 // verdict uses sorted key order.
 //
+// Compiled schemas are kept in the evaluation context's PatternCache
+// (patterns.h), keyed by the schema operand, as OPA caches them across
+// queries; without a cache every call compiles.
+//
 // Entry points: JsonVerifySchema, JsonMatchSchema (builtins.def).
 // Tested by tests/builtins/json_schema_test.cc and the conformance folder
 // jsonschema/.
@@ -488,9 +492,14 @@ struct Node {
   }
 };
 
+}  // namespace
+
+// Declared in patterns.h, whose PatternCache keeps these across calls.
 struct CompiledSchema {
   std::vector<Node> nodes;  // nodes[0] is the root
 };
+
+namespace {
 
 // Integer keyword values (gojsonschema's mustBeInteger).
 std::optional<int64_t> IntegerValue(const Value& v) {
@@ -1595,15 +1604,32 @@ Value Pair(bool ok, Value detail, Arena* arena) {
   return b.Build();
 }
 
+// The compiled schema for [operand]: from the context's cache when it has
+// one (so a constant schema compiles once per evaluation context), else
+// compiled now. Errors are the schema's problem without the builtin's
+// prefix.
+absl::StatusOr<std::shared_ptr<const CompiledSchema>> GetSchema(BuiltinContext& ctx,
+                                                                const Value& operand) {
+  PatternCache* cache = ctx.patterns;
+  if (cache != nullptr) {
+    if (std::shared_ptr<const CompiledSchema> hit = cache->CachedSchema(operand)) return hit;
+  }
+  // A cached schema outlives this evaluation's arena, and its nodes keep
+  // number Values of the document (minimum, multipleOf ...): compile it
+  // from heap cells then.
+  VERDICT_ASSIGN_OR_RETURN(Value doc,
+                           LoadOperand(operand, cache != nullptr ? nullptr : ctx.arena));
+  if (cache != nullptr) doc = DeepCopy(doc, nullptr);  // an object operand may be in an arena
+  VERDICT_ASSIGN_OR_RETURN(CompiledSchema compiled, Compiler(cache).Compile(doc));
+  auto schema = std::make_shared<const CompiledSchema>(std::move(compiled));
+  if (cache != nullptr) cache->AddSchema(operand, schema);
+  return schema;
+}
+
 }  // namespace
 
 absl::StatusOr<Value> JsonVerifySchema(BuiltinContext& ctx, std::span<const Value> args) {
-  absl::Status problem;
-  if (absl::StatusOr<Value> doc = LoadOperand(args[0], ctx.arena); !doc.ok()) {
-    problem = doc.status();
-  } else {
-    problem = Compiler(ctx.patterns).Compile(*doc).status();
-  }
+  absl::Status problem = GetSchema(ctx, args[0]).status();
   if (problem.ok()) return Pair(true, Value::Null(), ctx.arena);
   // An invalid schema is an answer, not an error.
   return Pair(false, Str(ctx, absl::StrCat("jsonschema: ", problem.message())),
@@ -1614,12 +1640,10 @@ absl::StatusOr<Value> JsonMatchSchema(BuiltinContext& ctx, std::span<const Value
   constexpr std::string_view kName = "json.match_schema";
   absl::StatusOr<Value> doc = LoadOperand(args[0], ctx.arena);
   if (!doc.ok()) return BuiltinError(kName, Std(doc.status().message()));
-  absl::StatusOr<Value> schema_doc = LoadOperand(args[1], ctx.arena);
-  if (!schema_doc.ok()) return BuiltinError(kName, Std(schema_doc.status().message()));
-  absl::StatusOr<CompiledSchema> schema = Compiler(ctx.patterns).Compile(*schema_doc);
+  absl::StatusOr<std::shared_ptr<const CompiledSchema>> schema = GetSchema(ctx, args[1]);
   if (!schema.ok()) return BuiltinError(kName, Std(schema.status().message()));
   Result result;
-  absl::Status s = Validator(*schema).Validate(*doc, &result);
+  absl::Status s = Validator(**schema).Validate(*doc, &result);
   if (!s.ok()) return BuiltinError(kName, Std(s.message()));
   ArrayBuilder errors(ctx.arena);
   errors.Reserve(result.errors.size());

@@ -4,7 +4,8 @@
 // errors are worded like Go's regexp package, which OPA surfaces:
 //   error parsing regexp: missing closing ]: `[[[`
 //
-// Tested by tests/builtins/regex_test.cc (PatternCacheTest).
+// Tested by tests/builtins/regex_test.cc (PatternCacheTest) and
+// tests/builtins/json_schema_test.cc (JsonSchemaCacheTest).
 #include "builtins/patterns.h"
 
 #include <string>
@@ -112,9 +113,25 @@ absl::StatusOr<std::shared_ptr<const Glob>> PatternCache::CompiledGlob(
   return glob;
 }
 
+std::shared_ptr<const CompiledSchema> PatternCache::CachedSchema(const Value& key) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = schemas_.find(key);
+  return it == schemas_.end() ? nullptr : it->second;
+}
+
+void PatternCache::AddSchema(const Value& key, std::shared_ptr<const CompiledSchema> schema) {
+  if (schema_capacity_ == 0) return;
+  Value heap_key = DeepCopy(key, nullptr);  // the operand may live in an arena
+  absl::MutexLock lock(&mu_);
+  if (schemas_.size() >= schema_capacity_ && !schemas_.contains(heap_key)) {
+    schemas_.erase(schemas_.begin());
+  }
+  schemas_.emplace(std::move(heap_key), std::move(schema));  // another thread's entry wins
+}
+
 size_t PatternCache::size() const {
   absl::ReaderMutexLock lock(&mu_);
-  return regexes_.size() + num_globs_;
+  return regexes_.size() + num_globs_ + schemas_.size();
 }
 
 absl::StatusOr<std::shared_ptr<const RE2>> GetRegex(PatternCache* cache,

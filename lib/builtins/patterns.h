@@ -1,12 +1,18 @@
 // File: lib/builtins/patterns.h
 //
-// PatternCache: compiled regular expressions (RE2) and globs, shared by
-// every evaluation of one engine so each pattern is compiled once.
+// PatternCache: compiled regular expressions (RE2), globs and JSON schemas,
+// shared by the evaluations of one context so each is compiled once.
 // Thread-safe: lookups take a reader lock, misses compile outside any lock
 // and then insert under the writer lock. Bounded: past [capacity] entries
 // per kind an arbitrary entry is evicted (OPA does the same); entries are
 // shared_ptrs, so an evaluation still using an evicted pattern keeps it
 // alive.
+//
+// JSON schemas (json.match_schema / json.verify_schema) are keyed by the
+// schema operand itself, a Value: equal operands (Rego equality) compile
+// to the same schema, and a key is copied to the heap so the entry outlives
+// the evaluation arena the operand came from. Only valid schemas are
+// cached; the schema type is private to json_schema.cc.
 //
 //   PatternCache cache;
 //   VERDICT_ASSIGN_OR_RETURN(auto re, cache.CompiledRegex("^a+$"));
@@ -15,7 +21,8 @@
 // Builtins reach it through BuiltinContext::patterns; when that is null
 // they compile per call through the same functions (CompileRegex/Glob).
 //
-// Tested by tests/builtins/regex_test.cc (PatternCacheTest).
+// Tested by tests/builtins/regex_test.cc (PatternCacheTest) and
+// tests/builtins/json_schema_test.cc (JsonSchemaCacheTest).
 #ifndef VERDICT_BUILTINS_PATTERNS_H_
 #define VERDICT_BUILTINS_PATTERNS_H_
 
@@ -31,6 +38,7 @@
 #include "base/limits.h"
 #include "builtins/glob.h"
 #include "re2/re2.h"
+#include "verdict/value.h"
 
 namespace verdict::builtins {
 
@@ -38,10 +46,14 @@ namespace verdict::builtins {
 // Go's wording ("error parsing regexp: ...") when it does not compile.
 absl::StatusOr<std::shared_ptr<const RE2>> CompileRegex(std::string_view pattern);
 
+// A compiled JSON schema (defined in json_schema.cc).
+struct CompiledSchema;
+
 class PatternCache {
  public:
-  explicit PatternCache(size_t capacity = limits::kMaxCachedPatterns)
-      : capacity_(capacity) {}
+  explicit PatternCache(size_t capacity = limits::kMaxCachedPatterns,
+                        size_t schema_capacity = limits::kMaxCachedSchemas)
+      : capacity_(capacity), schema_capacity_(schema_capacity) {}
   // Holds a mutex.
   PatternCache(const PatternCache&) = delete;
   PatternCache& operator=(const PatternCache&) = delete;
@@ -53,11 +65,18 @@ class PatternCache {
   absl::StatusOr<std::shared_ptr<const Glob>> CompiledGlob(
       std::string_view pattern, std::u32string_view delimiters);
 
-  // Entries currently cached (both kinds), for tests and stats.
+  // CachedSchema(): the schema compiled for operand [key], or null.
+  std::shared_ptr<const CompiledSchema> CachedSchema(const Value& key) const;
+
+  // AddSchema(): remembers [schema] as compiled from operand [key].
+  void AddSchema(const Value& key, std::shared_ptr<const CompiledSchema> schema);
+
+  // Entries currently cached (all kinds), for tests and stats.
   size_t size() const;
 
  private:
   const size_t capacity_;
+  const size_t schema_capacity_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<const RE2>> regexes_
       ABSL_GUARDED_BY(mu_);
@@ -69,6 +88,9 @@ class PatternCache {
   };
   absl::flat_hash_map<std::string, std::vector<GlobEntry>> globs_ ABSL_GUARDED_BY(mu_);
   size_t num_globs_ ABSL_GUARDED_BY(mu_) = 0;
+  // Keys are heap copies of the operands (see above).
+  absl::flat_hash_map<Value, std::shared_ptr<const CompiledSchema>, ValueHash>
+      schemas_ ABSL_GUARDED_BY(mu_);
 };
 
 // Convenience for builtins: through [cache] when non-null, else compiled now.

@@ -62,7 +62,7 @@ enum BuiltinFlags : uint8_t {
 // Largest number of declared arguments of any builtin.
 inline constexpr int kMaxArity = 6;
 
-class PatternCache;  // compiled regex/glob patterns, shared per engine (patterns.h)
+class PatternCache;  // compiled regexes, globs and JSON schemas (patterns.h)
 
 // Per-evaluation state a builtin may use. The VM owns one per evaluation.
 struct BuiltinContext {

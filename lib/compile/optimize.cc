@@ -1,10 +1,13 @@
-// Peephole passes over lowered bytecode (optimize.h): jump threading,
-// constant truth tests, jumps to the next instruction.
+// Passes over lowered bytecode (optimize.h): jump threading, constant
+// truth tests, jumps to the next instruction, and the register passes that
+// run on liveness (liveness.h) one function at a time.
 #include "compile/optimize.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
+#include "compile/liveness.h"
 #include "vm/opcode.h"
 
 namespace verdict::compile {
@@ -119,12 +122,325 @@ void RemoveInstructions(vm::Program* program, const std::vector<bool>& drop) {
   program->spans = std::move(spans);
 }
 
+// ---------------------------------------------------------------------------
+// Register passes. Each works inside one function and turns what it removes
+// into Nops, which RemoveInstructions drops at the end.
+
+// Ops that only compute R[a]: no failure edge, no effect, nothing else
+// written. When R[a] is dead they can go.
+bool IsPureDefinition(Op op) {
+  return op == Op::kLoadConst || op == Op::kMove || op == Op::kMakeArray ||
+         op == Op::kMakeSet;
+}
+
+// Ops whose one destination is field a and may be renamed: they write it
+// only when they fall through.
+bool HasRenamableDestination(Op op) {
+  switch (op) {
+    case Op::kLoadConst:
+    case Op::kMove:
+    case Op::kLoadInput:
+    case Op::kLoadData:
+    case Op::kIndex:
+    case Op::kIndexConst:
+    case Op::kMakeArray:
+    case Op::kMakeSet:
+    case Op::kMakeObject:
+    case Op::kAccFinish:
+    case Op::kCallBuiltin:
+    case Op::kCall:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool Reads(const Instr& in, uint32_t reg) {
+  bool found = false;
+  ForEachRead(in, [&](uint32_t r) { found = found || r == reg; });
+  return found;
+}
+
+bool Writes(const Instr& in, uint32_t reg) {
+  bool found = false;
+  ForEachWrite(in, [&](uint32_t r) { found = found || r == reg; });
+  return found;
+}
+
+class FunctionPasses {
+ public:
+  FunctionPasses(vm::Program* program, const vm::Function& f)
+      : p_(*program), code_(program->code), f_(f) {}
+
+  // Runs the passes until none changes anything more.
+  void Run() {
+    for (int round = 0; round < kMaxRounds; ++round) {
+      bool changed = false;
+      {
+        Liveness live(p_, f_);
+        Count();
+        changed |= RemoveDeadDefinitions(live);
+        changed |= CoalesceCopies(live);
+      }
+      Count();
+      changed |= PropagateParameters();
+      changed |= FoldSingleValueAccumulators();
+      changed |= RemoveUnreachable();
+      if (!changed) break;
+    }
+  }
+
+  // Instructions no path from the entry reaches become Nops.
+  bool RemoveUnreachable() {
+    std::vector<bool> seen(f_.end_pc - f_.entry_pc, false);
+    std::vector<uint32_t> work = {f_.entry_pc};
+    while (!work.empty()) {
+      const uint32_t pc = work.back();
+      work.pop_back();
+      if (!InFunction(pc) || seen[pc - f_.entry_pc]) continue;
+      seen[pc - f_.entry_pc] = true;
+      const Instr& in = code_[pc];
+      if (FallsThrough(in.op)) work.push_back(pc + 1);
+      if (vm::GetOpInfo(in.op).uses_t) work.push_back(in.t);
+    }
+    bool changed = false;
+    for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
+      if (!seen[pc - f_.entry_pc] && code_[pc].op != Op::kNop) {
+        code_[pc] = Instr();
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+ private:
+  // Each round recomputes liveness; a few rounds settle chains of copies.
+  static constexpr int kMaxRounds = 8;
+  // How far back CoalesceCopies looks for the copied value's definition:
+  // argument lists are short, and the walk is quadratic in the worst case.
+  static constexpr uint32_t kMaxCopyDistance = 64;
+
+  void Count() {
+    defs_.assign(f_.num_registers, 0);
+    target_.assign(f_.end_pc - f_.entry_pc + 1, false);
+    for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
+      const Instr& in = code_[pc];
+      ForEachWrite(in, [&](uint32_t r) {
+        if (r < defs_.size()) ++defs_[r];
+      });
+      if (vm::GetOpInfo(in.op).uses_t && InFunction(in.t)) target_[in.t - f_.entry_pc] = true;
+    }
+  }
+  bool InFunction(uint32_t pc) const { return pc >= f_.entry_pc && pc < f_.end_pc; }
+  bool IsTarget(uint32_t pc) const { return InFunction(pc) && target_[pc - f_.entry_pc]; }
+
+  // A pure definition nobody reads, and IterNext outputs nobody reads.
+  bool RemoveDeadDefinitions(const Liveness& live) {
+    bool changed = false;
+    for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
+      Instr& in = code_[pc];
+      if (IsPureDefinition(in.op) && in.n == 0 && !live.LiveAfter(pc, in.a)) {
+        in = Instr();
+        changed = true;
+      } else if (in.op == Op::kIterNext) {
+        for (uint32_t* out : {&in.b, &in.c}) {
+          if (*out == vm::kNoReg || *out == in.a || *out == uint32_t{in.a} + 1) continue;
+          if (!live.LiveAfter(pc, *out)) {
+            *out = vm::kNoReg;
+            changed = true;
+          }
+        }
+      }
+    }
+    return changed;
+  }
+
+  // `X Rs ...; ...; Move Rd Rs` where the Move is the only reader of the
+  // value X wrote: X writes Rd itself. Lowering computes every term into a
+  // fresh register and copies it where a variable or a call's argument
+  // span wants it, so this removes most Moves. Between X and the Move no
+  // instruction may touch Rd or read Rs, be entered by a jump, or fail to
+  // a place where Rd's old value or X's Rs is live.
+  bool CoalesceCopies(const Liveness& live) {
+    bool changed = false;
+    std::vector<bool> touched(f_.num_registers, false);
+    for (uint32_t move = f_.entry_pc; move < f_.end_pc; ++move) {
+      const Instr& mv = code_[move];
+      if (mv.op != Op::kMove || mv.n != 0 || IsTarget(move)) continue;
+      const uint32_t rd = mv.a, rs = mv.b;
+      if (rd == rs || rs >= touched.size() || rd >= touched.size()) continue;
+      if (touched[rd] || touched[rs] || live.LiveAfter(move, rs)) continue;
+      // Walk back to X, the instruction that wrote the value the Move reads.
+      uint32_t def = move;
+      bool clear = true;
+      for (uint32_t steps = 0; clear && steps < kMaxCopyDistance && def > f_.entry_pc;
+           ++steps) {
+        const Instr& in = code_[--def];
+        if (Writes(in, rs)) break;
+        const bool fails_to_live = vm::GetOpInfo(in.op).uses_t &&
+                                   (live.LiveIn(in.t, rd) || live.LiveIn(in.t, rs));
+        clear = !IsTarget(def) && FallsThrough(in.op) && !Reads(in, rd) && !Writes(in, rd) &&
+                !Reads(in, rs) && !fails_to_live;
+      }
+      if (!clear || def == move || !Writes(code_[def], rs)) continue;
+      Instr& x = code_[def];
+      const bool writes_a = HasRenamableDestination(x.op) && x.a == rs;
+      const bool iter_output = x.op == Op::kIterNext && x.b != x.c &&
+                               (x.b == rs || x.c == rs) && rd != x.a &&
+                               rd != uint32_t{x.a} + 1;
+      if (!writes_a && !iter_output) continue;
+      if (Reads(x, rd) || Writes(x, rd)) continue;
+      if (writes_a) {
+        x.a = static_cast<uint16_t>(rd);
+      } else {
+        (x.b == rs ? x.b : x.c) = rd;
+      }
+      code_[move] = Instr();
+      touched[rd] = touched[rs] = true;
+      changed = true;
+    }
+    return changed;
+  }
+
+  // `Move Rd Rp` where Rp is a parameter the function never writes and Rd
+  // is written only here: every read of Rd can read Rp. Reads inside an
+  // argument span or an iterator pair keep their register (they are
+  // positional).
+  bool PropagateParameters() {
+    bool changed = false;
+    for (uint32_t move = f_.entry_pc; move < f_.end_pc; ++move) {
+      const Instr& mv = code_[move];
+      if (mv.op != Op::kMove || mv.n != 0) continue;
+      const uint32_t rd = mv.a, rp = mv.b;
+      if (rp >= f_.num_params || defs_[rp] != 0 || rd >= defs_.size() || defs_[rd] != 1) {
+        continue;
+      }
+      if (!OnlyPlainReads(rd)) continue;
+      for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
+        Instr& in = code_[pc];
+        const vm::OpInfo& info = vm::GetOpInfo(in.op);
+        if (info.a == vm::OperandKind::kReg && in.a == rd) in.a = static_cast<uint16_t>(rp);
+        if (info.b == vm::OperandKind::kReg && in.b == rd) in.b = rp;
+        if (info.c == vm::OperandKind::kReg && in.c == rd) in.c = rp;
+      }
+      code_[move] = Instr();
+      defs_[rd] = 0;
+      changed = true;
+    }
+    return changed;
+  }
+
+  bool OnlyPlainReads(uint32_t reg) const {
+    for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
+      const Instr& in = code_[pc];
+      if (!Reads(in, reg)) continue;
+      const vm::OpInfo& info = vm::GetOpInfo(in.op);
+      if (info.a == vm::OperandKind::kSpan || info.b == vm::OperandKind::kSpan ||
+          info.c == vm::OperandKind::kSpan) {
+        const uint32_t first = info.b == vm::OperandKind::kSpan ? in.b : in.c;
+        const uint32_t count = in.op == Op::kMakeObject ? 2u * in.n : in.n;
+        if (reg >= first && reg - first < count) return false;
+      }
+      if (in.op == Op::kIterNext) return false;
+    }
+    return true;
+  }
+
+  // A value accumulator (a complete rule, a function, one branch of an
+  // else chain) with a single AccAdd that no loop encloses: the AccAdd's
+  // path leads straight to the AccFinish, so the body yields at most one
+  // value and needs no accumulator. The AccAdd becomes a Move into the
+  // AccFinish's register (a Return when a Return of it follows), and the
+  // failure paths that reached the AccFinish go to its target directly.
+  bool FoldSingleValueAccumulators() {
+    bool changed = false;
+    for (uint32_t acc = 0; acc < f_.num_accumulators; ++acc) {
+      std::vector<uint32_t> inits, adds, finishes;
+      bool other = false;
+      for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
+        const Instr& in = code_[pc];
+        if (in.op == Op::kAccInit && in.a == acc) inits.push_back(pc);
+        if (in.op == Op::kAccAdd && in.a == acc) adds.push_back(pc);
+        if (in.op == Op::kAccPut && in.a == acc) other = true;
+        if (in.op == Op::kAccFinish && in.b == acc) finishes.push_back(pc);
+      }
+      if (other || inits.size() != 1 || adds.size() != 1 || finishes.size() != 1) continue;
+      if (code_[inits[0]].b != static_cast<uint32_t>(vm::AccKind::kValue)) continue;
+      const uint32_t add = adds[0], fin = finishes[0];
+      std::vector<uint32_t> path;  // the Jumps from the AccAdd to the AccFinish
+      if (!PathTo(add + 1, fin, &path)) continue;
+      const Instr finish = code_[fin];
+      const Instr next = fin + 1 < f_.end_pc ? code_[fin + 1] : Instr();
+      if (next.op == Op::kReturn && next.a == finish.a) {
+        Instr direct;
+        direct.op = Op::kReturn;
+        direct.a = static_cast<uint16_t>(code_[add].b);
+        direct.n = code_[add].n;
+        code_[add] = direct;
+        Instr skip;
+        skip.op = Op::kJump;
+        skip.t = finish.t;
+        code_[fin] = skip;
+      } else {
+        Instr copy;
+        copy.op = Op::kMove;
+        copy.a = finish.a;
+        copy.b = code_[add].b;
+        copy.n = code_[add].n;
+        code_[add] = copy;
+        for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
+          Instr& in = code_[pc];
+          if (!vm::GetOpInfo(in.op).uses_t || in.t != fin) continue;
+          const bool on_path = std::find(path.begin(), path.end(), pc) != path.end();
+          in.t = on_path ? fin + 1 : finish.t;
+        }
+        code_[fin] = Instr();
+      }
+      code_[inits[0]] = Instr();
+      changed = true;
+      Count();  // jump targets moved
+    }
+    return changed;
+  }
+
+  // Whether control from [from] reaches [to] through Nops and Jumps only,
+  // none of which another jump enters; [*jumps] gets the Jumps.
+  bool PathTo(uint32_t from, uint32_t to, std::vector<uint32_t>* jumps) const {
+    uint32_t pc = from;
+    for (uint32_t steps = 0; steps <= f_.end_pc - f_.entry_pc; ++steps) {
+      if (pc == to) return true;
+      if (!InFunction(pc) || IsTarget(pc)) return false;
+      if (code_[pc].op == Op::kNop) {
+        ++pc;
+      } else if (code_[pc].op == Op::kJump) {
+        jumps->push_back(pc);
+        pc = code_[pc].t;
+      } else {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  const vm::Program& p_;
+  std::vector<Instr>& code_;
+  const vm::Function& f_;
+  std::vector<uint32_t> defs_;  // writes of each register in the function
+  std::vector<bool> target_;
+};
+
 }  // namespace
 
 OptimizeStats Optimize(vm::Program* program) {
   OptimizeStats stats;
   stats.instructions_before = program->code.size();
   ThreadJumps(program);
+  RemoveInstructions(program, DroppableInstructions(*program));
+  for (const vm::Function& f : program->functions) FunctionPasses(program, f).Run();
+  // Threading turns jumps to returns into returns, which strands the
+  // returns they jumped to.
+  ThreadJumps(program);
+  for (const vm::Function& f : program->functions) FunctionPasses(program, f).RemoveUnreachable();
   RemoveInstructions(program, DroppableInstructions(*program));
   stats.instructions_after = program->code.size();
   return stats;

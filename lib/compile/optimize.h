@@ -1,10 +1,11 @@
 // File: lib/compile/optimize.h
 //
-// Peephole passes over a lowered Program. Lowering is simple on purpose
-// (every expression jumps to its block's failure label, every body ends in
-// a Jump to the next solution), which leaves chains of jumps and tests
-// whose outcome is known at compile time. Optimize() removes them without
-// changing what any evaluation computes:
+// Passes over a lowered Program. Lowering is simple on purpose (every
+// expression jumps to its block's failure label, every body ends in a Jump
+// to the next solution, every term gets a fresh register), which leaves
+// chains of jumps, tests whose outcome is known at compile time, copies and
+// accumulators that can only ever hold one value. Optimize() removes them
+// without changing what any evaluation computes:
 //
 //   - jump threading: a failure target or Jump that lands on an
 //     unconditional Jump goes straight to where that Jump goes; a Jump that
@@ -12,6 +13,12 @@
 //   - a Truthy of a register that the previous instruction loaded with a
 //     constant other than false, when nothing jumps to the Truthy, is dropped
 //     (rule bodies that are just `true`, `else := v` without a condition);
+//   - register passes, per function, on liveness (liveness.h): definitions
+//     nobody reads are dropped; a Move that is the only reader of a value
+//     is folded into the instruction that computed it; copies of a
+//     parameter read the parameter; a value accumulator whose single
+//     AccAdd no loop encloses becomes a Move or a Return; unreachable
+//     code goes;
 //   - Jumps to the next instruction and Nops are dropped.
 //
 // Dropping instructions renumbers the code: every jump target, function

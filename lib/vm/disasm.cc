@@ -42,8 +42,9 @@ std::string Operand(const Program& p, const Instr& in, OperandKind kind, uint32_
     case OperandKind::kNone:
       return "";
     case OperandKind::kReg:
+    case OperandKind::kDst:
       return absl::StrCat("R", v);
-    case OperandKind::kOptR:
+    case OperandKind::kOptDst:
       return v == kNoReg ? "_" : absl::StrCat("R", v);
     case OperandKind::kConst:
       if (v >= p.constants.size()) return absl::StrCat("K[", v, "]<out of range>");

@@ -20,7 +20,8 @@ std::string_view OperandKindName(OperandKind kind) {
   switch (kind) {
     case OperandKind::kNone: return "None";
     case OperandKind::kReg: return "Reg";
-    case OperandKind::kOptR: return "OptR";
+    case OperandKind::kDst: return "Dst";
+    case OperandKind::kOptDst: return "OptDst";
     case OperandKind::kConst: return "Const";
     case OperandKind::kFunc: return "Func";
     case OperandKind::kBltn: return "Bltn";

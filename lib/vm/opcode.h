@@ -32,8 +32,9 @@ static_assert(kNumOps <= 256, "Op is stored in one byte (Instr::op)");
 // What an operand field holds; the second column group of opcodes.def.
 enum class OperandKind : uint8_t {
   kNone,   // unused, must be 0
-  kReg,    // register < frame size
-  kOptR,   // register or kNoReg
+  kReg,    // register < frame size, read
+  kDst,    // register < frame size, written
+  kOptDst, // register written, or kNoReg
   kConst,  // constant index
   kFunc,   // function index
   kBltn,   // builtin index

@@ -185,12 +185,13 @@ class Verifier {
         if (value != 0) return bad("unused operand must be 0");
         break;
       case OperandKind::kReg:
+      case OperandKind::kDst:
         if (value >= f.num_registers) {
           return bad(absl::StrCat("register out of range (frame has ", f.num_registers,
                                   ")"));
         }
         break;
-      case OperandKind::kOptR:
+      case OperandKind::kOptDst:
         if (value != kNoReg && value >= f.num_registers) {
           return bad(absl::StrCat("register out of range (frame has ", f.num_registers,
                                   ")"));
@@ -255,9 +256,10 @@ class Verifier {
     bool has_span = info.a == OperandKind::kSpan || info.b == OperandKind::kSpan ||
                     info.c == OperandKind::kSpan;
     // WithValue's n says whether b names a function (0) or a builtin (1);
-    // AccAdd, AccPut and Return carry the rule-value mark (opcodes.def *10).
+    // AccAdd, AccPut, Move and Return carry the rule-value mark (opcodes.def *10).
     const bool n_is_flag = (in.op == Op::kWithValue || in.op == Op::kAccAdd ||
-                            in.op == Op::kAccPut || in.op == Op::kReturn) &&
+                            in.op == Op::kAccPut || in.op == Op::kMove ||
+                            in.op == Op::kReturn) &&
                            in.n <= 1;
     if (!has_span && in.n != 0 && !n_is_flag) {
       return PcError(pc, absl::StrCat(Absl(info.name), " has no count but n = ", in.n));

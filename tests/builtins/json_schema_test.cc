@@ -6,6 +6,7 @@ namespace verdict::builtins {
 namespace {
 
 using testing::Eval;
+using testing::IsOk;
 using testing::EvalV;
 using testing::J;
 using testing::Str;
@@ -292,6 +293,116 @@ TEST(JsonMatchSchemaTest, RegoValuesBecomeJson) {
             "error: json.match_schema: wrong type, expected string or object");
   EXPECT_EQ(EvalV("json.match_schema", {Str("not json"), J("{}")}),
             "error: json.match_schema: invalid JSON string");
+}
+
+// --- Compiled-schema cache (PatternCache) -------------------------------------
+
+// json.match_schema's result as JSON through [ctx] (its own cache or none).
+std::string MatchWith(BuiltinContext& ctx, const Value& doc, const Value& schema) {
+  absl::StatusOr<Value> r = testing::Call("json.match_schema", {doc, schema}, &ctx);
+  if (!r.ok()) return "error: " + std::string(r.status().message());
+  return ToJson(*r);
+}
+
+TEST(JsonSchemaCacheTest, CachedSchemaGivesTheUncachedResults) {
+  const char* schemas[] = {
+      R"({"type": "object", "required": ["n"],
+          "properties": {"n": {"type": "integer", "minimum": 100000000000000000000000,
+                               "multipleOf": 0.5},
+                         "s": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 3}}})",
+      R"({"definitions": {"node": {"properties": {"v": {"type": "integer"},
+          "children": {"type": "array", "items": {"$ref": "#/definitions/node"}}}}},
+          "$ref": "#/definitions/node"})",
+      R"({"oneOf": [{"type": "string"}, {"type": "integer", "exclusiveMaximum": 3}]})",
+  };
+  const char* docs[] = {
+      R"({"n": 100000000000000000000001.5, "s": "abcd"})",
+      R"({"n": 3, "s": "ab"})",
+      R"({"v": 1, "children": [{"v": "x", "children": []}]})",
+      "7",
+      R"("text")",
+  };
+  BuiltinContext uncached;  // no cache: compiles every call, as before the cache
+  PatternCache cache;
+  Arena arena;
+  BuiltinContext cached;
+  cached.arena = &arena;
+  cached.patterns = &cache;
+  for (const char* schema_text : schemas) {
+    for (const char* doc_text : docs) {
+      std::string want = MatchWith(uncached, J(doc_text), J(schema_text));
+      // The schema operand lives in the evaluation arena, which is reset and
+      // reused after every call, as a decision's is: the cached entry must
+      // not point into it.
+      for (int round = 0; round < 3; ++round) {
+        absl::StatusOr<Value> schema = ParseJson(schema_text, &arena);
+        absl::StatusOr<Value> doc = ParseJson(doc_text, &arena);
+        ASSERT_TRUE(schema.ok() && doc.ok());
+        EXPECT_EQ(MatchWith(cached, *doc, *schema), want) << schema_text << "\n" << doc_text;
+        arena.Reset();
+        (void)ParseJson(R"({"overwrite": [99999999999999999999999999, "xxxxxxxxxxxxxxxxxx"]})",
+                        &arena);
+        arena.Reset();
+      }
+    }
+  }
+  // One entry per distinct schema (the regex inside the first is one more).
+  EXPECT_EQ(cache.size(), std::size(schemas) + 1);
+}
+
+TEST(JsonSchemaCacheTest, DistinctSchemasDoNotCollide) {
+  PatternCache cache;
+  BuiltinContext ctx;
+  ctx.patterns = &cache;
+  Value five = Str("5");  // a document operand is JSON text or an object
+  // Schemas that differ only in one bound, or only deep inside.
+  EXPECT_EQ(MatchWith(ctx, five, J(R"({"minimum": 5})")), "[true,[]]");
+  EXPECT_EQ(MatchWith(ctx, five, J(R"({"minimum": 6})")),
+            R"x([false,[{"desc":"Must be greater than or equal to 6","error":"(root): Must be )x"
+            R"x(greater than or equal to 6","field":"(root)","type":"number_gte"}]])x");
+  EXPECT_EQ(MatchWith(ctx, J(R"({"a": {"b": 1}})"),
+                      J(R"({"properties": {"a": {"properties": {"b": {"type": "integer"}}}}})")),
+            "[true,[]]");
+  EXPECT_EQ(MatchWith(ctx, J(R"({"a": {"b": 1}})"),
+                      J(R"({"properties": {"a": {"properties": {"b": {"type": "string"}}}}})")),
+            R"([false,[{"desc":"Invalid type. Expected: string, given: integer","error":"a.b: )"
+            R"(Invalid type. Expected: string, given: integer","field":"a.b","type":"invalid_type"}]])");
+  // JSON text and the object it spells are different operands, one schema.
+  EXPECT_EQ(MatchWith(ctx, five, Str(R"({"minimum": 6})")),
+            MatchWith(ctx, five, J(R"({"minimum": 6})")));
+  EXPECT_EQ(MatchWith(ctx, five, Str(R"({"maximum": 4})")),
+            R"x([false,[{"desc":"Must be less than or equal to 4","error":"(root): Must be )x"
+            R"x(less than or equal to 4","field":"(root)","type":"number_lte"}]])x");
+  EXPECT_EQ(cache.size(), 6u);
+  // Asking again hits the cache and gives the same answers.
+  EXPECT_EQ(MatchWith(ctx, five, J(R"({"minimum": 5})")), "[true,[]]");
+  EXPECT_EQ(MatchWith(ctx, Str("7"), J(R"({"minimum": 6})")), "[true,[]]");
+  EXPECT_EQ(cache.size(), 6u);
+}
+
+TEST(JsonSchemaCacheTest, InvalidSchemasAreNotCachedAndTheCacheIsBounded) {
+  PatternCache cache(/*capacity=*/16, /*schema_capacity=*/2);
+  BuiltinContext ctx;
+  ctx.patterns = &cache;
+  for (int i = 0; i < 2; ++i) {
+    absl::StatusOr<Value> r =
+        testing::Call("json.verify_schema", {J(R"({"minLength": -1})")}, &ctx);
+    ASSERT_THAT(r, IsOk());
+    EXPECT_EQ(ToJson(*r),
+              R"([false,"jsonschema: minLength must be greater than or equal to 0"])");
+  }
+  EXPECT_EQ(cache.size(), 0u);
+  for (int i = 0; i < 10; ++i) {
+    Value schema = J(R"({"maximum": )" + std::to_string(i) + "}");
+    EXPECT_EQ(MatchWith(ctx, Str("3"), schema).substr(0, 7), i >= 3 ? "[true,[" : "[false,");
+    absl::StatusOr<Value> verified = testing::Call("json.verify_schema", {schema}, &ctx);
+    ASSERT_THAT(verified, IsOk());
+    EXPECT_EQ(ToJson(*verified), "[true,null]");
+    EXPECT_LE(cache.size(), 2u);
+  }
+  EXPECT_EQ(MatchWith(ctx, Str("3"), J(R"({"maximum": 2})")),
+            R"x([false,[{"desc":"Must be less than or equal to 2","error":"(root): Must be )x"
+            R"x(less than or equal to 2","field":"(root)","type":"number_lte"}]])x");
 }
 
 }  // namespace

@@ -43,6 +43,14 @@ vm::Program OneFunction(std::vector<Instr> code) {
   return p;
 }
 
+// OneFunction() with [registers] registers and [accumulators] accumulators.
+vm::Program Frame(std::vector<Instr> code, uint16_t registers, uint16_t accumulators = 0) {
+  vm::Program p = OneFunction(std::move(code));
+  p.functions[0].num_registers = registers;
+  p.functions[0].num_accumulators = accumulators;
+  return p;
+}
+
 std::vector<Op> Ops(const vm::Program& p) {
   std::vector<Op> ops;
   for (const Instr& in : p.code) ops.push_back(in.op);
@@ -114,7 +122,7 @@ TEST(OptimizeTest, KeepsTruthTestsOtherPathsReach) {
 
 TEST(OptimizeTest, RemapsFailureTargetsAndSpans) {
   vm::Program p = OneFunction({
-      I(Op::kLoadConst, 0, 0),          // 0
+      I(Op::kLoadConst, 0, 0),          // 0: dead once 1 goes
       I(Op::kTruthy, 0, 0, 0, 4),       // 1: dropped
       I(Op::kLoadConst, 1, 2),          // 2: R1 := "x"
       I(Op::kEqualConst, 1, 1, 0, 4),   // 3: "x" != false -> 4
@@ -124,11 +132,11 @@ TEST(OptimizeTest, RemapsFailureTargetsAndSpans) {
   p.spans = {{0, 0, 1, 1}, {1, 0, 2, 1}, {3, 0, 3, 5}, {4, 0, 4, 1}};
   Optimize(&p);
   ASSERT_THAT(vm::Verify(p), testing::IsOk());
-  ASSERT_EQ(p.code.size(), 4u);
-  EXPECT_EQ(p.code[2].op, Op::kEqualConst);
-  EXPECT_EQ(p.code[2].t, 3u);  // still the Return
-  EXPECT_EQ(p.LocationAt(2), "p.rego:3:5");
-  EXPECT_EQ(p.LocationAt(3), "p.rego:4:1");
+  ASSERT_EQ(p.code.size(), 3u);
+  EXPECT_EQ(p.code[1].op, Op::kEqualConst);
+  EXPECT_EQ(p.code[1].t, 2u);  // still the Return
+  EXPECT_EQ(p.LocationAt(1), "p.rego:3:5");
+  EXPECT_EQ(p.LocationAt(2), "p.rego:4:1");
   EXPECT_EQ(RunProgram(p), Value::String("x"));
 }
 
@@ -142,6 +150,109 @@ TEST(OptimizeTest, LeavesEndlessJumpLoopsAlone) {
   EXPECT_THAT(vm::Verify(p), testing::IsOk());
   ASSERT_FALSE(p.code.empty());
   EXPECT_THAT(Ops(p), ::testing::Each(Op::kJump));
+}
+
+TEST(OptimizeTest, CopiesOfTemporariesBecomeTheirDefinitions) {
+  vm::Program p = Frame({
+      I(Op::kLoadConst, 1, 2),  // R1 := "x", read only by the Move
+      I(Op::kMove, 0, 1),
+      I(Op::kReturn, 0),
+  }, 2);
+  Optimize(&p);
+  ASSERT_THAT(vm::Verify(p), testing::IsOk());
+  EXPECT_THAT(Ops(p), ::testing::ElementsAre(Op::kLoadConst, Op::kReturn));
+  EXPECT_EQ(p.code[0].a, 0);
+  EXPECT_EQ(RunProgram(p), Value::String("x"));
+}
+
+TEST(OptimizeTest, KeepsCopiesWhoseTargetAFailurePathReads) {
+  // Writing R0 at pc 1 would change what the failure path returns.
+  vm::Program p = Frame({
+      I(Op::kLoadConst, 0, 0),        // 0: R0 := true
+      I(Op::kLoadConst, 1, 2),        // 1: R1 := "x"
+      I(Op::kLoadConst, 2, 1),        // 2: R2 := false
+      I(Op::kTruthy, 2, 0, 0, 6),     // 3: fails
+      I(Op::kMove, 0, 1),             // 4
+      I(Op::kReturn, 0),              // 5
+      I(Op::kReturn, 0),              // 6: reads the old R0
+  }, 3);
+  Optimize(&p);
+  ASSERT_THAT(vm::Verify(p), testing::IsOk());
+  EXPECT_THAT(Ops(p), ::testing::Contains(Op::kMove));
+  EXPECT_EQ(RunProgram(p), Value::Bool(true));
+}
+
+TEST(OptimizeTest, DropsDefinitionsNothingReads) {
+  vm::Program p = Frame({
+      I(Op::kLoadConst, 1, 2),  // dead
+      I(Op::kLoadConst, 0, 0),
+      I(Op::kReturn, 0),
+  }, 2);
+  Optimize(&p);
+  ASSERT_THAT(vm::Verify(p), testing::IsOk());
+  EXPECT_THAT(Ops(p), ::testing::ElementsAre(Op::kLoadConst, Op::kReturn));
+  EXPECT_EQ(RunProgram(p), Value::Bool(true));
+}
+
+TEST(OptimizeTest, SingleValueAccumulatorReturnsDirectly) {
+  const auto value = static_cast<uint32_t>(vm::AccKind::kValue);
+  vm::Program p = Frame({
+      I(Op::kAccInit, 0, value),     // 0
+      I(Op::kLoadConst, 0, 1),       // 1: R0 := false
+      I(Op::kTruthy, 0, 0, 0, 5),    // 2: fails to the finish
+      I(Op::kLoadConst, 1, 2),       // 3
+      I(Op::kAccAdd, 0, 1),          // 4
+      I(Op::kAccFinish, 1, 0, 0, 7), // 5
+      I(Op::kReturn, 1),             // 6
+      I(Op::kReturnUndefined),       // 7
+  }, 2, 1);
+  Optimize(&p);
+  ASSERT_THAT(vm::Verify(p), testing::IsOk());
+  EXPECT_THAT(Ops(p), ::testing::Not(::testing::Contains(Op::kAccInit)));
+  EXPECT_THAT(Ops(p), ::testing::Not(::testing::Contains(Op::kAccFinish)));
+  EXPECT_TRUE(RunProgram(p).is_undefined());
+}
+
+TEST(OptimizeTest, AccumulatorInsideALoopStays) {
+  // Each iteration adds: the second, different value must still conflict.
+  const auto value = static_cast<uint32_t>(vm::AccKind::kValue);
+  vm::Program p = Frame({
+      I(Op::kAccInit, 0, value),              // 0
+      I(Op::kLoadConst, 0, 3),                // 1: R0 := [1, 2]
+      I(Op::kIterInit, 1, 0, 0, 6),           // 2
+      I(Op::kIterNext, 1, vm::kNoReg, 3, 6),  // 3: R3 := element
+      I(Op::kAccAdd, 0, 3),                   // 4
+      I(Op::kJump, 0, 0, 0, 3),               // 5: next element
+      I(Op::kAccFinish, 0, 0, 0, 8),          // 6
+      I(Op::kReturn, 0),                      // 7
+      I(Op::kReturnUndefined),                // 8
+  }, 4, 1);
+  ArrayBuilder elements(nullptr);
+  elements.Add(Value::Int(1));
+  elements.Add(Value::Int(2));
+  p.constants.push_back(elements.Build());
+  ASSERT_THAT(vm::Verify(p), testing::IsOk());
+  Optimize(&p);
+  ASSERT_THAT(vm::Verify(p), testing::IsOk());
+  EXPECT_THAT(Ops(p), ::testing::Contains(Op::kAccInit));
+  absl::StatusOr<std::shared_ptr<const vm::BoundProgram>> bound =
+      vm::BoundProgram::Bind(std::move(p));
+  ASSERT_THAT(bound.status(), testing::IsOk());
+  vm::EvalContext ctx;
+  EXPECT_THAT(vm::Evaluate(ctx, **bound, 0, {}, vm::EvalOptions()).status(),
+              testing::StatusIs(ErrorCode::kEvalConflictError));
+}
+
+TEST(OptimizeTest, CopiesOfParametersReadTheParameter) {
+  vm::Program p = Frame({
+      I(Op::kMove, 1, 0),  // R1 := the argument
+      I(Op::kReturn, 1),
+  }, 2);
+  p.functions[0].num_params = 1;
+  Optimize(&p);
+  ASSERT_THAT(vm::Verify(p), testing::IsOk());
+  ASSERT_THAT(Ops(p), ::testing::ElementsAre(Op::kReturn));
+  EXPECT_EQ(p.code[0].a, 0);
 }
 
 }  // namespace

@@ -294,7 +294,8 @@ TEST(VerifyTest, RandomProgramsThatVerifyNeverCrash) {
         auto operand = [&](OperandKind kind) -> uint32_t {
           switch (kind) {
             case OperandKind::kReg: return pick(regs);
-            case OperandKind::kOptR: return pick(4) == 0 ? kNoReg : pick(regs);
+            case OperandKind::kDst: return pick(regs);
+            case OperandKind::kOptDst: return pick(4) == 0 ? kNoReg : pick(regs);
             case OperandKind::kConst: return pick(std::size(constants));
             case OperandKind::kFunc: return pick(nfuncs);
             case OperandKind::kBltn: return pick(4);
