@@ -2,6 +2,7 @@
 #include "compile/compiler.h"
 
 #include "base/status_macros.h"
+#include "compile/annotations_rewrite.h"
 #include "compile/lower.h"
 #include "compile/optimize.h"
 #include "compile/rule_tree.h"
@@ -31,6 +32,10 @@ bool IsValueQuery(const syntax::Body& body) {
 absl::StatusOr<vm::Program> Compile(std::span<const syntax::Module> modules,
                                     std::span<const QuerySpec> queries,
                                     const CompileOptions& options) {
+  // rego.metadata.* calls become constants; copies only when there are any.
+  std::vector<syntax::Module> rewritten;
+  VERDICT_ASSIGN_OR_RETURN(bool changed, RewriteRegoMetadataCalls(modules, &rewritten));
+  if (changed) modules = rewritten;
   VERDICT_ASSIGN_OR_RETURN(RuleTree tree, BuildRuleTree(modules));
   vm::Program program;
   VERDICT_RETURN_IF_ERROR(LowerProgram(tree, queries, options, &program));

@@ -3,6 +3,8 @@
 // The Rego compiler: parsed modules (lib/syntax) in, a bytecode Program
 // (lib/vm) out. Compile() is the conductor; each step lives in its own file:
 //
+//   annotations_rewrite.cc  replace rego.metadata.rule()/chain() calls by
+//                 the METADATA annotations they stand for
 //   rule_tree.cc  group rules into documents under `data` (complete, partial
 //                 set, partial object, function; default and else)
 //   lower.cc      resolve names (locals, imports, rules, builtins), order

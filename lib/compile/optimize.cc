@@ -185,6 +185,7 @@ class FunctionPasses {
       Count();
       changed |= PropagateParameters();
       changed |= FoldSingleValueAccumulators();
+      changed |= ExitEarlyOnConstantValues();
       changed |= RemoveUnreachable();
       if (!changed) break;
     }
@@ -399,6 +400,60 @@ class FunctionPasses {
       code_[inits[0]] = Instr();
       changed = true;
       Count();  // jump targets moved
+    }
+    return changed;
+  }
+
+  // A value accumulator every AccAdd of which adds the same constant, just
+  // loaded, and whose AccFinish is followed by a Return of the result: the
+  // first body that succeeds decides the value, and no later one can
+  // conflict with it. Each AccAdd returns at once (OPA's early exit for
+  // rules with a constant value: `allow if { some g in grants; ... }`
+  // stops at the first matching g).
+  bool ExitEarlyOnConstantValues() {
+    bool changed = false;
+    for (uint32_t acc = 0; acc < f_.num_accumulators; ++acc) {
+      std::vector<uint32_t> inits, adds, finishes;
+      bool other = false;
+      for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
+        const Instr& in = code_[pc];
+        if (in.op == Op::kAccInit && in.a == acc) inits.push_back(pc);
+        if (in.op == Op::kAccAdd && in.a == acc) adds.push_back(pc);
+        if (in.op == Op::kAccPut && in.a == acc) other = true;
+        if (in.op == Op::kAccFinish && in.b == acc) finishes.push_back(pc);
+      }
+      if (other || inits.size() != 1 || adds.empty() || finishes.size() != 1) continue;
+      if (code_[inits[0]].b != static_cast<uint32_t>(vm::AccKind::kValue)) continue;
+      const uint32_t fin = finishes[0];
+      if (fin + 1 >= f_.end_pc || code_[fin + 1].op != Op::kReturn ||
+          code_[fin + 1].a != code_[fin].a) {
+        continue;
+      }
+      const Value* value = nullptr;
+      bool constant = true;
+      for (uint32_t add : adds) {
+        const Instr& load = code_[add - 1];
+        constant = constant && add > f_.entry_pc && !IsTarget(add) &&
+                   load.op == Op::kLoadConst && load.a == code_[add].b &&
+                   load.b < p_.constants.size() &&
+                   (value == nullptr || p_.constants[load.b] == *value);
+        if (!constant) break;
+        value = &p_.constants[load.b];
+      }
+      if (!constant) continue;
+      for (uint32_t add : adds) {
+        Instr ret;
+        ret.op = Op::kReturn;
+        ret.a = static_cast<uint16_t>(code_[add].b);
+        ret.n = code_[add].n;
+        code_[add] = ret;
+      }
+      Instr skip;
+      skip.op = Op::kJump;
+      skip.t = code_[fin].t;
+      code_[fin] = skip;
+      code_[inits[0]] = Instr();
+      changed = true;
     }
     return changed;
   }

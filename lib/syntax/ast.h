@@ -51,6 +51,7 @@
 #include <string_view>
 #include <vector>
 
+#include "syntax/annotations.h"
 #include "syntax/source.h"
 
 namespace verdict::syntax {
@@ -242,6 +243,11 @@ struct Module {
   std::vector<Import> imports;
   std::vector<Rule> rules;
   std::vector<Comment> comments;
+  // METADATA blocks in source order (annotations.h).
+  std::vector<Annotations> annotations;
+  // `import rego.v1` and `import future.keywords...`: no-ops in Rego v1,
+  // so not in imports; kept for tools that print the module (ast_json.h).
+  std::vector<Import> keyword_imports;
 };
 
 // Printers (ast_printer.cc): Rego text, calls in prefix form, wildcards as

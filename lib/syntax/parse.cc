@@ -22,6 +22,8 @@
 //     between body expressions are checked here: the grammar lets
 //     expressions follow each other and the Builder requires a '\n' or ';'
 //     between two of them, exactly where OPA's parser does.
+//  7. Modules only, when the rest parsed: METADATA comment blocks become
+//     Module::annotations (annotations.cc, ProcessAnnotations).
 //
 // Only the first syntax error ANTLR reports is kept (its recovery mostly
 // repeats it); the Builder's checks report every problem they find.
@@ -255,6 +257,15 @@ class ErrorCollector : public antlr4::BaseErrorListener {
     } catch (const std::exception&) {
       return;
     }
+    // After `.` a name must follow (IDENT or a keyword used as one): OPA
+    // says "expected ident" (`package foo.` at the end of the text).
+    antlr4::TokenStream* stream = parser.getTokenStream();
+    const Token* prev = stream != nullptr ? stream->LT(-1) : nullptr;
+    if (prev != nullptr && prev->getType() == RegoLexer::DOT_ADJ &&
+        expected.contains(static_cast<size_t>(RegoLexer::IDENT))) {
+      absl::StrAppend(&message, ": expected ident");
+      return;
+    }
     if (expected.size() != 1) return;
     size_t type = static_cast<size_t>(expected.getSingleElement());
     std::string literal = parser.getVocabulary().getLiteralName(type);
@@ -332,6 +343,8 @@ class Builder {
 
   std::optional<Module> BuildModule(RegoParser::ModuleContext* ctx);
   Body BuildQuery(RegoParser::QueryContext* ctx);
+  // Every statement BuildModule saw, for attaching METADATA blocks.
+  std::vector<StatementInfo>& statements() { return statements_; }
 
  private:
   // ---- spans and errors ----
@@ -466,6 +479,7 @@ class Builder {
 
   std::shared_ptr<const SourceFile> file_;
   Diagnostics& diags_;
+  std::vector<StatementInfo> statements_;
   int wildcards_ = 0;
   bool depth_error_ = false;
 };
@@ -483,6 +497,14 @@ std::optional<Module> Builder::BuildModule(RegoParser::ModuleContext* ctx) {
   }
   for (size_t i = 0; i < stmts.size(); ++i) {
     RegoParser::StmtContext* stmt = stmts[i];
+    int line = SpanOf(stmt).line;
+    if (stmt->packageDecl() != nullptr) {
+      statements_.push_back({StatementInfo::Kind::kPackage, line, 0});
+    } else if (stmt->importDecl() != nullptr) {
+      statements_.push_back({StatementInfo::Kind::kImport, line, 0});
+    } else if (stmt->ruleDecl() != nullptr) {
+      statements_.push_back({StatementInfo::Kind::kRule, line, module.rules.size()});
+    }
     if (auto* pkg = stmt->packageDecl()) {
       if (i == 0) {
         BuildPackage(pkg, module);
@@ -576,14 +598,17 @@ void Builder::BuildImport(RegoParser::ImportDeclContext* ctx, Module& module) {
       Error(path_span, "invalid import, must be `future.keywords.x`, e.g. "
                        "`import future.keywords.in`");
     }
-    return;  // Rego v1 has every future keyword: nothing to import
+    // Rego v1 has every future keyword: nothing to import.
+    module.keyword_imports.push_back(std::move(imp));
+    return;
   }
   if (root == "rego") {
     if (path.size() != 2 || path[1].text != "v1") {
       Error(path_span, absl::StrCat("invalid import `", imp.path.RefString(),
                                     "`, must be `rego.v1`"));
     }
-    return;  // a no-op in Rego v1
+    module.keyword_imports.push_back(std::move(imp));  // a no-op in Rego v1
+    return;
   }
   if (imp.alias.empty()) {
     const Term& last = path.back();
@@ -1371,6 +1396,7 @@ bool CheckBytes(const std::shared_ptr<const SourceFile>& file, Diagnostics& diag
 struct Parsed {
   std::optional<Module> module;
   Body query;
+  std::vector<StatementInfo> statements;  // modules only
 };
 
 void ParseTokens(const std::shared_ptr<const SourceFile>& file, Goal goal,
@@ -1531,6 +1557,7 @@ void ParseTokens(const std::shared_ptr<const SourceFile>& file, Goal goal,
   if (goal == Goal::kModule) {
     result.module = builder.BuildModule(static_cast<RegoParser::ModuleContext*>(tree));
     if (result.module.has_value()) result.module->comments = std::move(comments);
+    result.statements = std::move(builder.statements());
   } else {
     result.query = builder.BuildQuery(static_cast<RegoParser::QueryContext*>(tree));
   }
@@ -1557,10 +1584,14 @@ void SafeParse(const std::shared_ptr<const SourceFile>& file, Goal goal,
 }  // namespace
 
 std::optional<Module> ParseModule(std::shared_ptr<const SourceFile> file,
-                                  Diagnostics& diagnostics) {
+                                  Diagnostics& diagnostics,
+                                  const ParseOptions& options) {
   Diagnostics diags;
   Parsed parsed;
   SafeParse(file, Goal::kModule, diags, parsed);
+  if (diags.empty() && parsed.module.has_value() && options.annotations) {
+    ProcessAnnotations(parsed.statements, *parsed.module, diags);
+  }
   bool ok = diags.empty();
   for (Diagnostic& d : diags) diagnostics.push_back(std::move(d));
   if (!ok) return std::nullopt;
@@ -1568,10 +1599,11 @@ std::optional<Module> ParseModule(std::shared_ptr<const SourceFile> file,
 }
 
 absl::StatusOr<Module> ParseModule(std::string_view source,
-                                   std::string_view filename) {
+                                   std::string_view filename,
+                                   const ParseOptions& options) {
   Diagnostics diags;
-  std::optional<Module> module =
-      ParseModule(SourceFile::Make(std::string(filename), std::string(source)), diags);
+  std::optional<Module> module = ParseModule(
+      SourceFile::Make(std::string(filename), std::string(source)), diags, options);
   if (!module.has_value()) return DiagnosticsToStatus(diags);
   return std::move(*module);
 }

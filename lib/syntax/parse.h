@@ -35,18 +35,27 @@
 
 namespace verdict::syntax {
 
+struct ParseOptions {
+  // Parse METADATA comment blocks into Module::annotations (annotations.h);
+  // a malformed block is then a parse error. OPA's rego.parse_module
+  // builtin parses without them.
+  bool annotations = true;
+};
+
 // ParseModule()
 //
 // Parses one module (a .rego file). [filename] appears in spans and errors.
 absl::StatusOr<Module> ParseModule(std::string_view source,
-                                   std::string_view filename);
+                                   std::string_view filename,
+                                   const ParseOptions& options = {});
 
 // ParseModule() with diagnostics
 //
 // Parses [file]; every problem is appended to [diagnostics]. Returns the
 // module only when there were none.
 std::optional<Module> ParseModule(std::shared_ptr<const SourceFile> file,
-                                  Diagnostics& diagnostics);
+                                  Diagnostics& diagnostics,
+                                  const ParseOptions& options = {});
 
 // ParseQuery()
 //

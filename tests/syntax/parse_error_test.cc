@@ -72,6 +72,8 @@ const ErrorCase kErrorCases[] = {
     {"package p\nq := x. y\n", 2, 9, "whitespace after ."},
     {"package p\nallow if {\n  x := \n}\n", 4, 1, "unexpected } token"},
     {"package p\nq := [1, 2\n", 3, 1, "unexpected eof token"},
+    {"package foo.", 1, 13, "unexpected eof token: expected ident"},
+    {"package p\nq := input.\n", 3, 1, "unexpected eof token: expected ident"},
     // Rule heads (Rego v1).
     {"package p\nallow { true }\n", 2, 7, "`if` keyword is required before rule body"},
     {"package p\nf(x) { true }\n", 2, 6, "`if` keyword is required before function body"},
