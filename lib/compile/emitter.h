@@ -9,7 +9,7 @@
 //   emitter.BeginFunction(f);
 //   Label fail = emitter.NewLabel();
 //   uint32_t r = emitter.NewRegister();
-//   emitter.Emit(Op::kLoadInput, r, 0, 0, fail);
+//   emitter.Emit(Op::kLoadInput, r, emitter.Constant(path), 0, fail);
 //   emitter.Emit(Op::kReturn, r);
 //   emitter.Bind(fail);
 //   emitter.Emit(Op::kReturnUndefined);

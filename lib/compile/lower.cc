@@ -1077,9 +1077,16 @@ uint32_t Lowerer::LowerTarget(const Target& target, const syntax::Span& span, La
       }
       return ApplyElems(target.reg, target.elems, 0, fail);
     case Target::kInput: {
+      // The leading constant keys are walked by LoadInput itself.
+      ArrayBuilder path(em_.arena());
+      size_t n = 0;
+      for (; n < target.elems.size() && IsScalar(*target.elems[n]); ++n) {
+        bool ok = true;
+        path.Add(ConstantOf(*target.elems[n], &ok));
+      }
       uint32_t r = em_.NewRegister();
-      em_.Emit(Op::kLoadInput, r, 0, 0, *fail);
-      return ApplyElems(r, target.elems, 0, fail);
+      em_.Emit(Op::kLoadInput, r, em_.Constant(path.Build()), 0, *fail);
+      return ApplyElems(r, target.elems, n, fail);
     }
     case Target::kData:
       return LowerData(target.elems, 0, span, fail);

@@ -806,8 +806,13 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
         vmnext;
       }
       vmcase(LoadInput) {
-        if (c_.input_.is_undefined()) vmfail;
-        Set(RA, c_.input_);
+        const Value* v = &c_.input_;
+        if (v->is_undefined()) vmfail;
+        for (const Value& key : KB.items()) {
+          v = IndexOf(*v, key);
+          if (v == nullptr) vmfail;
+        }
+        Set(RA, *v);
         vmnext;
       }
       vmcase(LoadData) {

@@ -274,6 +274,7 @@ class Verifier {
       return PcError(pc, absl::StrCat(Absl(info.name), " has no target but t = ", in.t));
     }
     switch (in.op) {
+      case Op::kLoadInput:
       case Op::kLoadData:
         return CheckPathConstant(pc, in.b);
       case Op::kWithInput:

@@ -8,7 +8,7 @@
 //   Assembler as;
 //   uint32_t f = as.Function("data.t.p", /*params=*/0, /*registers=*/2);
 //   Label fail = as.NewLabel();
-//   as.Emit(Op::kLoadInput, 0, 0, 0, fail);
+//   as.Emit(Op::kLoadInput, 0, as.ConstJson("[]"), 0, fail);
 //   as.Emit(Op::kReturn, 0);
 //   as.Bind(fail);
 //   as.Emit(Op::kReturnUndefined);

@@ -27,7 +27,7 @@ TEST(DisasmTest, ListsFunctionsOperandsAndLocations) {
   Label fail = as.NewLabel();
   as.At(file, 4, 10);
   as.Emit(Op::kAccInit, 0, static_cast<uint32_t>(AccKind::kValue));
-  as.Emit(Op::kLoadInput, 0, 0, 0, fail);
+  as.Emit(Op::kLoadInput, 0, as.ConstJson("[]"), 0, fail);
   as.Emit(Op::kIndexConst, 1, 0, user, fail);
   as.EmitN(Op::kCallBuiltin, 2, count, 1, 1, fail);
   as.EmitN(Op::kCall, 3, f, 2, 1, fail);
@@ -48,7 +48,7 @@ TEST(DisasmTest, ListsFunctionsOperandsAndLocations) {
                               "accumulators 1\n  entry point data.authz.allow\n"));
   EXPECT_THAT(text, HasSubstr("function 0 data.lib.f  params 1  registers 2"));
   EXPECT_THAT(text, HasSubstr("     0  AccInit acc0 value"));
-  EXPECT_THAT(text, HasSubstr("     1  LoadInput R0 -> 9"));
+  EXPECT_THAT(text, HasSubstr("     1  LoadInput R0 K[1]=[] -> 9"));
   EXPECT_THAT(text, HasSubstr(R"(IndexConst R1 R0 K[0]="user" -> 9)"));
   EXPECT_THAT(text, HasSubstr("CallBuiltin R2 B[0]<count> (R1) -> 9"));
   EXPECT_THAT(text, HasSubstr("Call R3 F[0]<data.lib.f> (R2) -> 9"));

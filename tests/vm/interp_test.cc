@@ -99,11 +99,33 @@ TEST_F(InterpTest, ReturnUndefined) {
 
 TEST_F(InterpTest, LoadInputPresentAndMissing) {
   Assembler as;
-  uint32_t f = Simple(as, 1, 0, [&](Label fail) { as.Emit(Op::kLoadInput, 0, 0, 0, fail); });
+  uint32_t root = as.ConstJson("[]");
+  uint32_t f = Simple(as, 1, 0, [&](Label fail) { as.Emit(Op::kLoadInput, 0, root, 0, fail); });
   EvalOptions with_input;
   with_input.input = Json(R"({"user":"alice"})");
   EXPECT_EQ(JsonOf(Run(as, f, {}, with_input)), R"({"user":"alice"})");
   EXPECT_EQ(JsonOf(Again(f)), "undefined");  // no input: LoadInput jumps to t
+}
+
+TEST_F(InterpTest, LoadInputWalksItsPath) {
+  Assembler as;
+  uint32_t deep = as.ConstJson(R"(["a","b",1])");
+  uint32_t missing = as.ConstJson(R"(["a","zz"])");
+  uint32_t through_string = as.ConstJson(R"(["a","b",0,"c"])");
+  uint32_t fn_deep = Simple(as, 1, 0, [&](Label fail) {
+    as.Emit(Op::kLoadInput, 0, deep, 0, fail);
+  });
+  uint32_t fn_missing = Simple(as, 1, 0, [&](Label fail) {
+    as.Emit(Op::kLoadInput, 0, missing, 0, fail);
+  });
+  uint32_t fn_through_string = Simple(as, 1, 0, [&](Label fail) {
+    as.Emit(Op::kLoadInput, 0, through_string, 0, fail);
+  });
+  EvalOptions options;
+  options.input = Json(R"({"a":{"b":["x","y"]}})");
+  EXPECT_EQ(JsonOf(Run(as, fn_deep, {}, options)), R"("y")");
+  EXPECT_EQ(JsonOf(Again(fn_missing, {}, options)), "undefined");
+  EXPECT_EQ(JsonOf(Again(fn_through_string, {}, options)), "undefined");
 }
 
 TEST_F(InterpTest, LoadDataPaths) {
@@ -373,7 +395,7 @@ TEST_F(InterpTest, PartialSetRuleWithLoop) {
   uint32_t p = as.Function("data.t.p", 0, 6, 1);
   Label end = as.NewLabel(), next = as.NewLabel();
   as.Emit(Op::kAccInit, 0, static_cast<uint32_t>(AccKind::kSet));
-  as.Emit(Op::kLoadInput, 0, 0, 0, end);
+  as.Emit(Op::kLoadInput, 0, as.ConstJson("[]"), 0, end);
   as.Emit(Op::kIndexConst, 1, 0, items, end);
   as.Emit(Op::kIterInit, 2, 1, 0, end);
   as.Bind(next);
@@ -887,7 +909,7 @@ void BuildWithInput(WithInputProgram& w, const char* path, const char* value) {
   as.End();
   as.Begin(rule);
   Label none = as.NewLabel();
-  as.Emit(Op::kLoadInput, 0, 0, 0, none);
+  as.Emit(Op::kLoadInput, 0, as.ConstJson("[]"), 0, none);
   as.Emit(Op::kIndexConst, 1, 0, kx, none);
   as.Emit(Op::kReturn, 1);
   as.Bind(none);
@@ -1145,7 +1167,7 @@ TEST_F(InterpTest, NoHeapAllocationPerDecisionInSteadyState) {
   Label end = as.NewLabel(), next = as.NewLabel();
   as.Emit(Op::kAccInit, 0, static_cast<uint32_t>(AccKind::kSet));
   as.Emit(Op::kAccInit, 1, static_cast<uint32_t>(AccKind::kObject));
-  as.Emit(Op::kLoadInput, 0, 0, 0, end);
+  as.Emit(Op::kLoadInput, 0, as.ConstJson("[]"), 0, end);
   as.Emit(Op::kIndexConst, 1, 0, items, end);
   as.Emit(Op::kIterInit, 2, 1, 0, end);
   as.Bind(next);
