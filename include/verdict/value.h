@@ -405,6 +405,9 @@ class Value {
   const Value* Get(std::string_view key) const;
   // Set membership (false when this is no set).
   bool Contains(const Value& item) const;
+  // Rego's `x in xs`: whether [x] is an element of this array or set or a
+  // value of this object; false for every other kind.
+  bool HasMember(const Value& x) const;
 
   // --- internals, for lib/value -------------------------------------------
   uint8_t flags() const { return static_cast<uint8_t>(hi_ >> 48); }

@@ -34,24 +34,7 @@ absl::StatusOr<Value> GreaterThanEq(BuiltinContext& ctx, std::span<const Value> 
 // x in xs: an element of an array or set, or a value of an object; false
 // for anything else (strings included).
 absl::StatusOr<Value> Member2(BuiltinContext& ctx, std::span<const Value> args) {
-  const Value& x = args[0];
-  const Value& xs = args[1];
-  switch (xs.kind()) {
-    case Kind::kSet:
-      return Value::Bool(xs.Contains(x));
-    case Kind::kArray:
-      for (const Value& item : xs.items()) {
-        if (item == x) return Value::Bool(true);
-      }
-      return Value::Bool(false);
-    case Kind::kObject:
-      for (const ObjectEntry& e : xs.entries()) {
-        if (e.value == x) return Value::Bool(true);
-      }
-      return Value::Bool(false);
-    default:
-      return Value::Bool(false);
-  }
+  return Value::Bool(args[1].HasMember(args[0]));
 }
 
 // k, v in xs: xs[k] == v for arrays (k an index) and objects; for sets the

@@ -351,6 +351,9 @@ class Lowerer {
   int expr_index_ = std::numeric_limits<int>::max();
   Bound bound_;
   int depth_ = 0;
+  // Some `with` replaces internal.member_2: `x in xs` must stay a builtin
+  // call for the mock to reach it (instead of the Member instruction).
+  bool membership_mocked_ = false;
 
   // Set while lowering the definitions of a document whose value is merged
   // by internal.ref_head_object: the constant keys from that document to
@@ -1743,6 +1746,11 @@ void Lowerer::LowerCallExpr(const Expr& e, Label* fail) {
     em_.Emit(op, ra, rb, 0, *fail);
     return;
   }
+  if (name == "internal.member_2" && args.size() == 2 && !membership_mocked_) {
+    std::vector<uint32_t> regs = LowerArgs(args, fail);
+    em_.Emit(Op::kMember, regs[0], regs[1], 0, *fail);
+    return;
+  }
   uint32_t r = LowerCall(e.terms[0], args, e.span, fail);
   em_.Emit(Op::kTruthy, r, 0, 0, *fail);
 }
@@ -2436,8 +2444,33 @@ absl::Status Lowerer::CheckRecursion() {
   return absl::OkStatus();
 }
 
+namespace {
+
+// Whether some `with` in the modules or queries names internal.member_2
+// (the printed form keeps every with-clause, nested ones included).
+bool MocksMembership(const RuleTree& tree, std::span<const QuerySpec> queries) {
+  constexpr std::string_view kMock = "with internal.member_2 as";
+  std::set<const syntax::Module*> modules;
+  std::function<void(const DocNode*)> collect = [&](const DocNode* node) {
+    for (const RuleDef& def : node->rules) modules.insert(def.module);
+    if (node->default_rule) modules.insert(node->default_rule->module);
+    for (const auto& [key, child] : node->children) collect(child.get());
+  };
+  collect(tree.root.get());
+  for (const syntax::Module* m : modules) {
+    if (m != nullptr && syntax::ToString(*m).find(kMock) != std::string::npos) return true;
+  }
+  for (const QuerySpec& q : queries) {
+    if (syntax::ToString(q.body).find(kMock) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 absl::Status Lowerer::Run(std::span<const QuerySpec> queries) {
   vm::Program& program = em_.program();
+  membership_mocked_ = MocksMembership(tree_, queries);
   // Every rule document is an entry point.
   std::function<void(DocNode*)> declare = [&](DocNode* node) {
     if (node->has_rules() && node->kind != DocKind::kFunction) {

@@ -290,6 +290,25 @@ const Value* Value::Get(std::string_view key) const {
   return nullptr;
 }
 
+bool Value::HasMember(const Value& x) const {
+  switch (kind()) {
+    case Kind::kSet:
+      return Contains(x);
+    case Kind::kArray:
+      for (const Value& item : items()) {
+        if (item == x) return true;
+      }
+      return false;
+    case Kind::kObject:
+      for (const ObjectEntry& e : entries()) {
+        if (e.value == x) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
 bool Value::Contains(const Value& item) const {
   if (!is_set()) return false;
   const auto* s = static_cast<const SetCell*>(cell());

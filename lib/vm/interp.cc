@@ -853,6 +853,10 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
         if (!Equals(RA, KB)) vmfail;
         vmnext;
       }
+      vmcase(Member) {
+        if (!RB.HasMember(RA)) vmfail;
+        vmnext;
+      }
       vmcase(IsArray) {
         if (!RA.is_array() || RA.size() != ip->b) vmfail;
         vmnext;

@@ -105,6 +105,28 @@ r := x if x := data.t.q.b with data.t.q as {"a": 3}
   EXPECT_EQ(Value1(policy, "data.t.q"), R"({"a":1,"b":2})");
 }
 
+// `x in xs` as a condition is the Member instruction; a mock of its builtin
+// keeps it a call the mock reaches.
+TEST(WithTest, MembershipConditionAndItsMock) {
+  constexpr std::string_view conditions = R"(package t
+p if 1 in [2]
+r if 2 in {"a": 2}
+s if not 3 in {3}
+u if "a" in "abc"
+)";
+  EXPECT_EQ(Value1(conditions, "data.t.p"), "undefined");
+  EXPECT_EQ(Value1(conditions, "data.t.r"), "true");
+  EXPECT_EQ(Value1(conditions, "data.t.s"), "undefined");
+  EXPECT_EQ(Value1(conditions, "data.t.u"), "undefined");  // strings hold no members
+  constexpr std::string_view mocked = R"(package t
+f(_, _) := true
+p if 1 in [2]
+q if { 1 in [2] with internal.member_2 as f }
+)";
+  EXPECT_EQ(Value1(mocked, "data.t.p"), "undefined");
+  EXPECT_EQ(Value1(mocked, "data.t.q"), "true");
+}
+
 // --- walk, a relation -----------------------------------------------------------
 
 TEST(WalkTest, BindsEveryPathValuePair) {
