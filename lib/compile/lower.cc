@@ -2005,6 +2005,12 @@ void Lowerer::EnterDefinition(const RuleDef& def) {
 void Lowerer::BindArgs(const syntax::Rule& rule, Label* fail, Body* deferred) {
   for (size_t i = 0; i < rule.head.args.size(); ++i) {
     const Term& arg = rule.head.args[i];
+    if (arg.kind == TermKind::kVar && !arg.IsWildcard() && IsPattern(arg, bound_)) {
+      // A plain variable is the parameter's register itself: no copy.
+      scope_->vars[arg.text] = static_cast<uint32_t>(i);
+      SetBound(static_cast<uint32_t>(i), true);
+      continue;
+    }
     if (IsPattern(arg, bound_)) {
       Match(arg, static_cast<uint32_t>(i), fail);
       continue;

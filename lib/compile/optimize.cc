@@ -267,7 +267,7 @@ class FunctionPasses {
     std::vector<bool> touched(f_.num_registers, false);
     for (uint32_t move = f_.entry_pc; move < f_.end_pc; ++move) {
       const Instr& mv = code_[move];
-      if (mv.op != Op::kMove || mv.n != 0 || IsTarget(move)) continue;
+      if (mv.op != Op::kMove || IsTarget(move)) continue;
       const uint32_t rd = mv.a, rs = mv.b;
       if (rd == rs || rs >= touched.size() || rd >= touched.size()) continue;
       if (touched[rd] || touched[rs] || live.LiveAfter(move, rs)) continue;
@@ -291,6 +291,11 @@ class FunctionPasses {
                                rd != uint32_t{x.a} + 1;
       if (!writes_a && !iter_output) continue;
       if (Reads(x, rd) || Writes(x, rd)) continue;
+      // A Move carrying the rule-value mark (opcodes.def *10) hands it to
+      // a LoadConst or Move; other definitions cannot carry it.
+      const bool can_mark = x.op == Op::kLoadConst || x.op == Op::kMove;
+      if (mv.n != 0 && (!can_mark || x.n != 0)) continue;
+      if (mv.n != 0) x.n = mv.n;
       if (writes_a) {
         x.a = static_cast<uint16_t>(rd);
       } else {
@@ -347,12 +352,13 @@ class FunctionPasses {
     return true;
   }
 
-  // A value accumulator (a complete rule, a function, one branch of an
-  // else chain) with a single AccAdd that no loop encloses: the AccAdd's
-  // path leads straight to the AccFinish, so the body yields at most one
-  // value and needs no accumulator. The AccAdd becomes a Move into the
-  // AccFinish's register (a Return when a Return of it follows), and the
-  // failure paths that reached the AccFinish go to its target directly.
+  // A value accumulator (a complete rule, a function, an else chain) whose
+  // every AccAdd leads straight to the AccFinish: no loop encloses them,
+  // so one call executes at most one AccAdd and the body yields at most
+  // one value; the accumulator is not needed. Each AccAdd becomes a Move
+  // into the AccFinish's register and continues after it (a Return when a
+  // Return of that register follows), and the failure paths that reached
+  // the AccFinish go to its target directly.
   bool FoldSingleValueAccumulators() {
     bool changed = false;
     for (uint32_t acc = 0; acc < f_.num_accumulators; ++acc) {
@@ -365,37 +371,48 @@ class FunctionPasses {
         if (in.op == Op::kAccPut && in.a == acc) other = true;
         if (in.op == Op::kAccFinish && in.b == acc) finishes.push_back(pc);
       }
-      if (other || inits.size() != 1 || adds.size() != 1 || finishes.size() != 1) continue;
+      if (other || inits.size() != 1 || adds.empty() || finishes.size() != 1) continue;
       if (code_[inits[0]].b != static_cast<uint32_t>(vm::AccKind::kValue)) continue;
-      const uint32_t add = adds[0], fin = finishes[0];
-      std::vector<uint32_t> path;  // the Jumps from the AccAdd to the AccFinish
-      if (!PathTo(add + 1, fin, &path)) continue;
+      const uint32_t fin = finishes[0];
+      std::vector<uint32_t> path;  // the Jumps from the AccAdds to the AccFinish
+      bool straight = true;
+      for (uint32_t add : adds) straight = straight && PathTo(add + 1, fin, &path);
+      if (!straight) continue;
       const Instr finish = code_[fin];
       const Instr next = fin + 1 < f_.end_pc ? code_[fin + 1] : Instr();
-      if (next.op == Op::kReturn && next.a == finish.a) {
-        Instr direct;
-        direct.op = Op::kReturn;
-        direct.a = static_cast<uint16_t>(code_[add].b);
-        direct.n = code_[add].n;
-        code_[add] = direct;
+      const bool returns = next.op == Op::kReturn && next.a == finish.a;
+      // What falls into the AccFinish: an AccAdd, which as a Move must
+      // continue after it, or another instruction, whose path never added
+      // and so goes where an empty accumulator went. Jumps into the Nops
+      // before it would be ambiguous.
+      uint32_t before = fin;
+      while (before > f_.entry_pc && code_[before - 1].op == Op::kNop) --before;
+      const bool add_falls_in =
+          before > f_.entry_pc && std::find(adds.begin(), adds.end(), before - 1) != adds.end();
+      bool entered = false;
+      for (uint32_t pc = before; pc < fin; ++pc) entered = entered || IsTarget(pc);
+      if (!returns && add_falls_in && entered) continue;
+      for (uint32_t add : adds) {
+        Instr out;
+        out.op = returns ? Op::kReturn : Op::kMove;
+        out.a = static_cast<uint16_t>(returns ? code_[add].b : finish.a);
+        out.b = returns ? 0 : code_[add].b;
+        out.n = code_[add].n;
+        code_[add] = out;
+      }
+      for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
+        Instr& in = code_[pc];
+        if (!vm::GetOpInfo(in.op).uses_t || in.t != fin) continue;
+        const bool on_path = std::find(path.begin(), path.end(), pc) != path.end();
+        in.t = on_path ? fin + 1 : finish.t;
+      }
+      if (!returns && add_falls_in) {
+        code_[fin] = Instr();
+      } else {
         Instr skip;
         skip.op = Op::kJump;
         skip.t = finish.t;
         code_[fin] = skip;
-      } else {
-        Instr copy;
-        copy.op = Op::kMove;
-        copy.a = finish.a;
-        copy.b = code_[add].b;
-        copy.n = code_[add].n;
-        code_[add] = copy;
-        for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
-          Instr& in = code_[pc];
-          if (!vm::GetOpInfo(in.op).uses_t || in.t != fin) continue;
-          const bool on_path = std::find(path.begin(), path.end(), pc) != path.end();
-          in.t = on_path ? fin + 1 : finish.t;
-        }
-        code_[fin] = Instr();
       }
       code_[inits[0]] = Instr();
       changed = true;

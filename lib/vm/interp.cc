@@ -689,8 +689,8 @@ void Interpreter::IterNextAliased(const Instr& in, Value* R, size_t i) {
 void Interpreter::Trace(const Instr* ip, const Value* R) const {
   uint32_t pc = static_cast<uint32_t>(ip - p_.code.data());
   if (o_.contributions != nullptr && ip->n != 0 &&
-      (ip->op == Op::kAccAdd || ip->op == Op::kAccPut || ip->op == Op::kMove ||
-       ip->op == Op::kReturn) &&
+      (ip->op == Op::kAccAdd || ip->op == Op::kAccPut || ip->op == Op::kLoadConst ||
+       ip->op == Op::kMove || ip->op == Op::kReturn) &&
       (o_.contributions->empty() || o_.contributions->back() != pc)) {
     o_.contributions->push_back(pc);
   }

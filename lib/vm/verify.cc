@@ -256,10 +256,11 @@ class Verifier {
     bool has_span = info.a == OperandKind::kSpan || info.b == OperandKind::kSpan ||
                     info.c == OperandKind::kSpan;
     // WithValue's n says whether b names a function (0) or a builtin (1);
-    // AccAdd, AccPut, Move and Return carry the rule-value mark (opcodes.def *10).
+    // AccAdd, AccPut, LoadConst, Move and Return carry the rule-value mark
+    // (opcodes.def *10).
     const bool n_is_flag = (in.op == Op::kWithValue || in.op == Op::kAccAdd ||
                             in.op == Op::kAccPut || in.op == Op::kMove ||
-                            in.op == Op::kReturn) &&
+                            in.op == Op::kLoadConst || in.op == Op::kReturn) &&
                            in.n <= 1;
     if (!has_span && in.n != 0 && !n_is_flag) {
       return PcError(pc, absl::StrCat(Absl(info.name), " has no count but n = ", in.n));

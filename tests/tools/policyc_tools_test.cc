@@ -170,7 +170,8 @@ TEST_F(PolicycToolsTest, DisasmListsEveryFunctionWithSourceLocations) {
   EXPECT_THAT(r.out, HasSubstr("entry point data.authz.allow\n"));
   EXPECT_THAT(r.out, HasSubstr("entry point data.authz.unrelated\n"));
   // Instructions carry file:line:col of the expression they implement.
-  EXPECT_THAT(r.out, ContainsRegex("LoadInput R[0-9]+ -> [0-9]+ +; " + f + ":5:[0-9]+\n"));
+  EXPECT_THAT(r.out, ContainsRegex("LoadInput R[0-9]+ K\\[[0-9]+\\]=\\[\"user\"\\] -> [0-9]+ +; " +
+                                    f + ":5:[0-9]+\n"));
   EXPECT_THAT(r.out, ContainsRegex("<count> .*; " + f + ":9:[0-9]+\n"));
 }
 

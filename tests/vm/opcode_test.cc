@@ -54,7 +54,7 @@ TEST(OpcodeTest, DocsTableMatches) {
 
 TEST(OpcodeTest, TokenPastedNames) {
   EXPECT_EQ(GetOpInfo(Op::kLoadConst).name, "LoadConst");
-  EXPECT_EQ(GetOpInfo(Op::kLoadConst).semantics, "R[a] := K[b]");
+  EXPECT_EQ(GetOpInfo(Op::kLoadConst).semantics, "R[a] := K[b] (*10)");
   EXPECT_EQ(GetOpInfo(Op::kCall).b, OperandKind::kFunc);
   EXPECT_EQ(GetOpInfo(Op::kCall).c, OperandKind::kSpan);
   EXPECT_TRUE(GetOpInfo(Op::kIterNext).uses_t);
