@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   antlr4 libantlr4-runtime-dev default-jre-headless
-  nlohmann-json3-dev libabsl-dev libre2-dev libsimdjson-dev libyaml-cpp-dev
+  nlohmann-json3-dev libabsl-dev libre2-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3 python3-dev python3-pytest
   libcurl4-openssl-dev libarchive-dev libssl-dev zlib1g-dev

@@ -691,7 +691,7 @@ class JsonParser {
  public:
   JsonParser();
   ~JsonParser();
-  JsonParser(const JsonParser&) = delete;  // owns simdjson state
+  JsonParser(const JsonParser&) = delete;  // owns its buffers
   JsonParser& operator=(const JsonParser&) = delete;
 
   absl::StatusOr<Value> Parse(std::string_view json, Arena* arena);

@@ -108,6 +108,15 @@ absl::StatusOr<Value> Sort(BuiltinContext& ctx, std::span<const Value> args) {
     return OperandTypeError("sort", 0, v, {"set", "array"});
   }
   std::span<const Value> items = v.items();
+  if (v.is_array()) {
+    // Already in order (sorted data, or an earlier sort's output): the
+    // array itself is the answer.
+    bool in_order = true;
+    for (size_t i = 1; i < items.size() && in_order; ++i) {
+      in_order = Compare(items[i - 1], items[i]) <= 0;
+    }
+    if (in_order) return v;
+  }
   ArrayBuilder out(ctx.arena);
   out.Reserve(items.size());
   if (v.is_set()) {

@@ -75,20 +75,6 @@ absl::Status BuiltinError(std::string_view name, std::string_view message) {
                    absl::StrCat(Absl(name), ": ", Absl(message)));
 }
 
-absl::StatusOr<std::string_view> StringArg(std::string_view name,
-                                           std::span<const Value> args, int pos) {
-  const Value& v = args[pos];
-  if (!v.is_string()) return OperandTypeError(name, pos, v, {"string"});
-  return v.as_string();
-}
-
-absl::StatusOr<const Value*> NumberArg(std::string_view name,
-                                       std::span<const Value> args, int pos) {
-  const Value& v = args[pos];
-  if (!v.is_number()) return OperandTypeError(name, pos, v, {"number"});
-  return &v;
-}
-
 absl::StatusOr<const Value*> ArrayArg(std::string_view name,
                                       std::span<const Value> args, int pos) {
   const Value& v = args[pos];

@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/base/optimization.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "builtins/registry.h"
@@ -56,10 +57,19 @@ absl::Status OperandError(std::string_view name, int pos, std::string_view messa
 absl::Status BuiltinError(std::string_view name, std::string_view message);
 
 // Typed operand access. Each returns the operand or the OPA type error.
-absl::StatusOr<std::string_view> StringArg(std::string_view name,
-                                           std::span<const Value> args, int pos);
-absl::StatusOr<const Value*> NumberArg(std::string_view name,
-                                       std::span<const Value> args, int pos);
+// The two every other builtin calls are inline, their errors not.
+inline absl::StatusOr<std::string_view> StringArg(std::string_view name,
+                                                  std::span<const Value> args, int pos) {
+  const Value& v = args[pos];
+  if (ABSL_PREDICT_FALSE(!v.is_string())) return OperandTypeError(name, pos, v, {"string"});
+  return v.as_string();
+}
+inline absl::StatusOr<const Value*> NumberArg(std::string_view name,
+                                              std::span<const Value> args, int pos) {
+  const Value& v = args[pos];
+  if (ABSL_PREDICT_FALSE(!v.is_number())) return OperandTypeError(name, pos, v, {"number"});
+  return &v;
+}
 absl::StatusOr<const Value*> ArrayArg(std::string_view name,
                                       std::span<const Value> args, int pos);
 absl::StatusOr<const Value*> ObjectArg(std::string_view name,

@@ -1,7 +1,8 @@
 // File: lib/builtins/glob.cc
 //
 // glob.match and glob.quote_meta. The matcher is glob_pattern.cc; compiled
-// patterns are shared through the engine's PatternCache.
+// patterns come through the context's PatternMemo and PatternCache
+// (patterns.h).
 //
 //   glob.match("*.github.com", ["."], "api.github.com")   // true
 //   glob.match("*.github.com", [], "a.b.github.com")      // false: [] means ["."]
@@ -21,8 +22,8 @@
 namespace verdict::builtins {
 
 absl::StatusOr<Value> GlobMatch(BuiltinContext& ctx, std::span<const Value> args) {
-  VERDICT_ASSIGN_OR_RETURN(std::string_view pattern, StringArg("glob.match", args, 0));
-  std::u32string delimiters;
+  if (!args[0].is_string()) return OperandTypeError("glob.match", 0, args[0], {"string"});
+  std::u32string delimiters;  // inline for up to three: no allocation
   const Value& d = args[1];
   if (d.is_array()) {
     for (const Value& item : d.items()) {
@@ -40,8 +41,8 @@ absl::StatusOr<Value> GlobMatch(BuiltinContext& ctx, std::span<const Value> args
     return OperandTypeError("glob.match", 1, d, {"array", "null"});
   }
   VERDICT_ASSIGN_OR_RETURN(std::string_view text, StringArg("glob.match", args, 2));
-  absl::StatusOr<std::shared_ptr<const Glob>> glob =
-      GetGlob(ctx.patterns, pattern, delimiters);
+  std::shared_ptr<const Glob> keep;
+  absl::StatusOr<const Glob*> glob = LookupGlob(ctx, args[0], delimiters, &keep);
   if (!glob.ok()) return BuiltinError("glob.match", Std(glob.status().message()));
   return Value::Bool((*glob)->Match(text));
 }

@@ -199,15 +199,24 @@ absl::StatusOr<Glob> Glob::Compile(std::string_view pattern,
                                    std::u32string_view delimiters) {
   Glob g;
   g.delimiters_ = std::u32string(delimiters);
+  for (char32_t d : delimiters) {
+    if (d < 0x80) {
+      g.delimiter_bits_[d >> 6] |= uint64_t{1} << (d & 63);
+    } else {
+      g.ascii_delimiters_ = false;
+    }
+  }
   bool has_meta = false;
   for (char c : pattern) {
     if (c == '*' || c == '?' || c == '[' || c == '{' || c == '\\') has_meta = true;
   }
   if (!has_meta) {
-    g.literal_ = true;
+    g.form_ = Form::kLiteral;
     g.literal_text_ = std::string(pattern);
     return g;
   }
+  if (g.CompileStars(pattern)) return g;
+  g.form_ = Form::kNfa;
   std::u32string runes;
   for (size_t i = 0; i < pattern.size();) runes.push_back(DecodeUtf8(pattern, &i));
   GlobCompiler compiler(std::move(runes), &g.prog_, &g.ranges_);
@@ -223,9 +232,107 @@ bool Glob::IsDelimiter(char32_t r) const {
   return false;
 }
 
-bool Glob::Match(std::string_view text) const {
-  if (literal_) return text == literal_text_;
+bool Glob::CompileStars(std::string_view pattern) {
+  std::vector<std::string> segments(1);
+  size_t i = 0;
+  while (i < pattern.size()) {
+    const char c = pattern[i];
+    if (c == '*') {
+      if (i + 1 < pattern.size() && pattern[i + 1] == '*') return false;  // '**'
+      segments.emplace_back();
+      ++i;
+      continue;
+    }
+    if (c == '?' || c == '[' || c == '{') return false;
+    if (c == '\\' && ++i == pattern.size()) break;  // a trailing '\' is dropped
+    const size_t start = i;
+    // U+FFFD also stands for every invalid byte: bytes would not do.
+    if (DecodeUtf8(pattern, &i) == 0xFFFD) return false;
+    segments.back().append(pattern.substr(start, i - start));
+  }
+  // Where each literal's first delimiter is (MatchStars).
+  first_delimiter_.assign(segments.size(), kNoDelimiter);
+  for (size_t k = 0; k < segments.size(); ++k) {
+    const std::string& seg = segments[k];
+    for (size_t j = 0; j < seg.size();) {
+      const size_t at = j;
+      if (IsDelimiter(DecodeUtf8(seg, &j))) {
+        first_delimiter_[k] = at;
+        break;
+      }
+    }
+  }
+  if (segments.size() == 1) {
+    form_ = Form::kLiteral;  // only escapes: the pattern a\*b is the text "a*b"
+    literal_text_ = std::move(segments[0]);
+  } else {
+    form_ = Form::kStars;
+    segments_ = std::move(segments);
+  }
+  return true;
+}
 
+size_t Glob::FindDelimiter(std::string_view text, size_t from, size_t to) const {
+  if (delimiters_.empty()) return to;
+  if (ascii_delimiters_) {
+    for (size_t i = from; i < to; ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c < 0x80 && ((delimiter_bits_[c >> 6] >> (c & 63)) & 1) != 0) return i;
+    }
+    return to;
+  }
+  // [to] starts a literal (never a continuation byte) or ends the text, so
+  // no rune decoded here reaches past it.
+  const std::string_view head = text.substr(0, to);
+  for (size_t i = from; i < to;) {
+    const size_t at = i;
+    if (IsDelimiter(DecodeUtf8(head, &i))) return at;
+  }
+  return to;
+}
+
+bool Glob::MatchStars(std::string_view text) const {
+  const std::string& first = segments_.front();
+  const std::string& last = segments_.back();
+  if (text.size() < first.size() + last.size()) return false;
+  const size_t limit = text.size() - last.size();
+  if (text.compare(0, first.size(), first) != 0) return false;
+  if (text.compare(limit, last.size(), last) != 0) return false;
+  const std::string_view head = text.substr(0, limit);
+  size_t pos = first.size();
+  for (size_t k = 1; k + 1 < segments_.size(); ++k) {
+    const std::string& seg = segments_[k];
+    size_t at;
+    if (first_delimiter_[k] == kNoDelimiter) {
+      // Leftmost, with no delimiter in the gap before it.
+      at = head.find(seg, pos);
+      if (at == std::string_view::npos || FindDelimiter(text, pos, at) != at) return false;
+    } else {
+      // The gap holds no delimiter, so the literal's first delimiter is the
+      // text's first one from here: the literal's place is forced.
+      const size_t d = FindDelimiter(text, pos, limit);
+      if (d == limit || d - pos < first_delimiter_[k]) return false;
+      at = d - first_delimiter_[k];
+      if (head.compare(at, seg.size(), seg) != 0) return false;  // also when it overruns
+    }
+    pos = at + seg.size();
+  }
+  return FindDelimiter(text, pos, limit) == limit;
+}
+
+bool Glob::Match(std::string_view text) const {
+  switch (form_) {
+    case Form::kLiteral:
+      return text == literal_text_;
+    case Form::kStars:
+      return MatchStars(text);
+    case Form::kNfa:
+      break;
+  }
+  return MatchNfa(text);
+}
+
+bool Glob::MatchNfa(std::string_view text) const {
   const size_t n = prog_.size();
   absl::InlinedVector<uint32_t, 32> clist, nlist, stack;
   // on_list[pc] == step + 1 when pc is already in the list being built.

@@ -1,17 +1,19 @@
 // File: lib/builtins/patterns.cc
 //
-// PatternCache and the compile functions behind it (see patterns.h). Regex
-// errors are worded like Go's regexp package, which OPA surfaces:
+// PatternCache, the per-context PatternMemo in front of it, and the compile
+// functions behind them (see patterns.h). Regex errors are worded like Go's
+// regexp package, which OPA surfaces:
 //   error parsing regexp: missing closing ]: `[[[`
 //
-// Tested by tests/builtins/regex_test.cc (PatternCacheTest) and
-// tests/builtins/json_schema_test.cc (JsonSchemaCacheTest).
+// Tested by tests/builtins/regex_test.cc (PatternCacheTest, PatternMemoTest)
+// and tests/builtins/json_schema_test.cc (JsonSchemaCacheTest).
 #include "builtins/patterns.h"
 
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "base/error_code.h"
+#include "base/status_macros.h"
 #include "base/strings.h"
 
 namespace verdict::builtins {
@@ -132,6 +134,93 @@ void PatternCache::AddSchema(const Value& key, std::shared_ptr<const CompiledSch
 size_t PatternCache::size() const {
   absl::ReaderMutexLock lock(&mu_);
   return regexes_.size() + num_globs_ + schemas_.size();
+}
+
+// The memo's tables, keyed by pattern and delimiters (empty for regexes)
+// with the hash computed once per lookup. A lookup builds no key string:
+// KeyView finds a Key.
+struct PatternMemo {
+  struct Key {
+    uint64_t hash;
+    std::string pattern;
+    std::u32string delimiters;
+  };
+  struct KeyView {
+    uint64_t hash;
+    std::string_view pattern;
+    std::u32string_view delimiters;
+  };
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(const Key& k) const { return k.hash; }
+    size_t operator()(const KeyView& k) const { return k.hash; }
+  };
+  struct KeyEq {
+    using is_transparent = void;
+    static KeyView View(const Key& k) { return {k.hash, k.pattern, k.delimiters}; }
+    static KeyView View(const KeyView& k) { return k; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      const KeyView x = View(a), y = View(b);
+      return x.hash == y.hash && x.pattern == y.pattern && x.delimiters == y.delimiters;
+    }
+  };
+  template <typename T>
+  using Table = absl::flat_hash_map<Key, std::shared_ptr<const T>, KeyHash, KeyEq>;
+
+  // The entry for [key], asking [compile] (a call into the cache) on a miss.
+  // Bounded like the cache: a full table starts over.
+  template <typename T, typename Compile>
+  static absl::StatusOr<const T*> Find(Table<T>& table, const KeyView& key, Compile compile) {
+    auto it = table.find(key);
+    if (it != table.end()) return it->second.get();
+    absl::StatusOr<std::shared_ptr<const T>> compiled = compile();
+    if (!compiled.ok()) return compiled.status();  // errors are not remembered
+    if (table.size() >= limits::kMaxCachedPatterns) table.clear();
+    const T* raw = compiled->get();
+    table.emplace(Key{key.hash, std::string(key.pattern), std::u32string(key.delimiters)},
+                  *std::move(compiled));
+    return raw;
+  }
+
+  Table<Glob> globs;
+  Table<RE2> regexes;
+};
+
+void PatternMemoDeleter::operator()(PatternMemo* memo) const { delete memo; }
+
+namespace {
+
+PatternMemo& MemoOf(BuiltinContext& ctx) {
+  if (ctx.pattern_memo == nullptr) ctx.pattern_memo.reset(new PatternMemo());
+  return *ctx.pattern_memo;
+}
+
+}  // namespace
+
+absl::StatusOr<const Glob*> LookupGlob(BuiltinContext& ctx, const Value& pattern,
+                                       std::u32string_view delimiters,
+                                       std::shared_ptr<const Glob>* keep) {
+  const std::string_view text = pattern.as_string();
+  if (ctx.patterns == nullptr) {
+    VERDICT_ASSIGN_OR_RETURN(*keep, GetGlob(nullptr, text, delimiters));
+    return keep->get();
+  }
+  uint64_t hash = Hash(pattern);  // a string cell caches it
+  for (char32_t d : delimiters) hash = (hash ^ d) * 0x9E3779B97F4A7C15ull;
+  return PatternMemo::Find(MemoOf(ctx).globs, {hash, text, delimiters},
+                           [&] { return ctx.patterns->CompiledGlob(text, delimiters); });
+}
+
+absl::StatusOr<const RE2*> LookupRegex(BuiltinContext& ctx, const Value& pattern,
+                                       std::shared_ptr<const RE2>* keep) {
+  const std::string_view text = pattern.as_string();
+  if (ctx.patterns == nullptr) {
+    VERDICT_ASSIGN_OR_RETURN(*keep, CompileRegex(text));
+    return keep->get();
+  }
+  return PatternMemo::Find(MemoOf(ctx).regexes, {Hash(pattern), text, {}},
+                           [&] { return ctx.patterns->CompiledRegex(text); });
 }
 
 absl::StatusOr<std::shared_ptr<const RE2>> GetRegex(PatternCache* cache,

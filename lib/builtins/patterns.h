@@ -37,6 +37,7 @@
 #include "absl/synchronization/mutex.h"
 #include "base/limits.h"
 #include "builtins/glob.h"
+#include "builtins/registry.h"
 #include "re2/re2.h"
 #include "verdict/value.h"
 
@@ -92,6 +93,22 @@ class PatternCache {
   absl::flat_hash_map<Value, std::shared_ptr<const CompiledSchema>, ValueHash>
       schemas_ ABSL_GUARDED_BY(mu_);
 };
+
+// PatternMemo (defined in patterns.cc): the globs and regexes one
+// BuiltinContext has used, in front of its PatternCache. The context is
+// single-threaded, so a hit takes no lock and copies no shared_ptr; a
+// pattern that is a string cell hashes once (the cell caches its hash). A
+// miss asks the cache. Bounded by limits::kMaxCachedPatterns per kind.
+//
+// LookupGlob() / LookupRegex(): the compiled [pattern] (a string Value)
+// through ctx's memo and cache when ctx.patterns is set; else compiled now
+// and owned by [*keep]. The pointer is valid until the next lookup
+// through [ctx]: use it within one builtin call.
+absl::StatusOr<const Glob*> LookupGlob(BuiltinContext& ctx, const Value& pattern,
+                                       std::u32string_view delimiters,
+                                       std::shared_ptr<const Glob>* keep);
+absl::StatusOr<const RE2*> LookupRegex(BuiltinContext& ctx, const Value& pattern,
+                                       std::shared_ptr<const RE2>* keep);
 
 // Convenience for builtins: through [cache] when non-null, else compiled now.
 absl::StatusOr<std::shared_ptr<const RE2>> GetRegex(PatternCache* cache,

@@ -167,10 +167,12 @@ std::string QuoteMetaGo(std::string_view s) {
 }  // namespace
 
 absl::StatusOr<Value> RegexMatch(BuiltinContext& ctx, std::span<const Value> args) {
-  VERDICT_ASSIGN_OR_RETURN(std::string_view pattern, StringArg("regex.match", args, 0));
+  if (!args[0].is_string()) return OperandTypeError("regex.match", 0, args[0], {"string"});
   VERDICT_ASSIGN_OR_RETURN(std::string_view s, StringArg("regex.match", args, 1));
-  VERDICT_ASSIGN_OR_RETURN(auto re, Regex(ctx, "regex.match", pattern));
-  return Value::Bool(RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *re));
+  std::shared_ptr<const RE2> keep;
+  absl::StatusOr<const RE2*> re = LookupRegex(ctx, args[0], &keep);
+  if (!re.ok()) return BuiltinError("regex.match", Std(re.status().message()));
+  return Value::Bool(RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), **re));
 }
 
 absl::StatusOr<Value> RegexIsValid(BuiltinContext& ctx, std::span<const Value> args) {

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string_view>
 
@@ -63,6 +64,10 @@ enum BuiltinFlags : uint8_t {
 inline constexpr int kMaxArity = 6;
 
 class PatternCache;  // compiled regexes, globs and JSON schemas (patterns.h)
+struct PatternMemo;  // the patterns a context has used (patterns.h)
+struct PatternMemoDeleter {
+  void operator()(PatternMemo* memo) const;
+};
 
 // Per-evaluation state a builtin may use. The VM owns one per evaluation.
 struct BuiltinContext {
@@ -74,6 +79,9 @@ struct BuiltinContext {
   bool now_ns_set = false;
   // Seed for rand.intn / uuid.rfc4122 within this evaluation.
   uint64_t random_seed = 0;
+  // A lock-free front to [patterns] for glob.match and regex.match, made
+  // on first use; single-threaded like the context (LookupGlob, patterns.h).
+  std::unique_ptr<PatternMemo, PatternMemoDeleter> pattern_memo;
 };
 
 using BuiltinFn = absl::StatusOr<Value> (*)(BuiltinContext& ctx,

@@ -35,10 +35,23 @@ Value Intersect(Arena* arena, const Value& a, const Value& b) {
 Value Unite(Arena* arena, const Value& a, const Value& b) {
   if (a.empty()) return b;
   if (b.empty()) return a;
+  // A merge: the builder then finds its members already in order and
+  // distinct, and sorts nothing.
   SetBuilder out(arena);
   out.Reserve(a.size() + b.size());
-  for (const Value& v : a.items()) out.Add(v);
-  for (const Value& v : b.items()) out.Add(v);
+  std::span<const Value> x = a.items(), y = b.items();
+  size_t i = 0, j = 0;
+  while (i < x.size() && j < y.size()) {
+    int c = Compare(x[i], y[j]);
+    if (c <= 0) {
+      out.Add(x[i++]);
+      if (c == 0) ++j;
+    } else {
+      out.Add(y[j++]);
+    }
+  }
+  for (; i < x.size(); ++i) out.Add(x[i]);
+  for (; j < y.size(); ++j) out.Add(y[j]);
   return out.Build();
 }
 

@@ -19,6 +19,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -241,8 +243,12 @@ struct Spec {
 // leading sign (numbers), otherwise zeros pad on the left like Go does
 // for strings.
 void Pad(std::string* out, std::string_view body, const Spec& spec, bool allow_zero = true) {
+  if (!spec.has_width) {
+    out->append(body);
+    return;
+  }
   int n = static_cast<int>(CountRunes(body));
-  if (!spec.has_width || n >= spec.width) {
+  if (n >= spec.width) {
     out->append(body);
     return;
   }
@@ -329,6 +335,29 @@ void FormatIntegerDigits(std::string* out, bool negative, std::string digits, ch
   Spec no_zero = spec;
   no_zero.zero = false;
   Pad(out, body, no_zero);
+}
+
+// %d of [v] with at most a width and the '-' or '0' flag: what
+// FormatIntegerDigits does for them (zeros go after the sign), without its
+// strings. '#' means nothing to %d.
+void AppendDecimal(std::string* out, int64_t v, const Spec& spec) {
+  char buf[24];
+  const size_t len = static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf);
+  const size_t width = spec.has_width ? static_cast<size_t>(spec.width) : 0;
+  if (len >= width) {
+    out->append(buf, len);
+  } else if (spec.minus) {
+    out->append(buf, len);
+    out->append(width - len, ' ');
+  } else if (spec.zero) {
+    const size_t sign = v < 0 ? 1 : 0;
+    out->append(buf, sign);
+    out->append(width - len, '0');
+    out->append(buf + sign, len - sign);
+  } else {
+    out->append(width - len, ' ');
+    out->append(buf, len);
+  }
 }
 
 // %c, %q, %U of an integer code point.
@@ -483,7 +512,6 @@ void FormatFloatVerb(std::string* out, double f, char verb, const Spec& spec) {
 // %s / %v / %q / %x of a string; precision truncates (runes, or bytes for %x).
 void FormatString(std::string* out, std::string_view s, char verb, const Spec& spec) {
   std::string_view text = s;
-  std::string truncated;
   if (spec.has_prec && verb != 'x' && verb != 'X') {
     size_t i = 0;
     int n = 0;
@@ -528,8 +556,8 @@ void FormatString(std::string* out, std::string_view s, char verb, const Spec& s
       break;
     }
     default:
-      body = std::string(text);
-      break;
+      Pad(out, text, spec);  // %s, %v: the text itself
+      return;
   }
   Pad(out, body, spec);
 }
@@ -571,6 +599,10 @@ void FormatArg(std::string* out, const Arg& a, char32_t verb, const Spec& spec) 
       uint64_t mag = neg ? 0 - static_cast<uint64_t>(a.i) : static_cast<uint64_t>(a.i);
       switch (verb) {
         case 'v': case 'd':
+          if (!spec.plus && !spec.space && !spec.has_prec) {
+            AppendDecimal(out, a.i, spec);  // the usual %d, %5d, %02d
+            return;
+          }
           FormatIntegerDigits(out, neg, U64Base(mag, 10, false), 'd', spec);
           return;
         case 'b':
@@ -623,6 +655,11 @@ void FormatArg(std::string* out, const Arg& a, char32_t verb, const Spec& spec) 
     case Arg::kString:
       switch (verb) {
         case 'v': case 's': case 'q': case 'x': case 'X':
+          if ((verb == 's' || (verb == 'v' && !spec.sharp)) && !spec.has_width &&
+              !spec.has_prec) {
+            out->append(a.s);
+            return;
+          }
           if (verb == 'v' && spec.sharp) {
             FormatString(out, a.s, 'q', spec);
           } else {
@@ -795,18 +832,85 @@ void GoSprintf(std::string_view format, std::span<const Arg> args, std::string& 
   }
 }
 
+// sprintf of a format whose only verbs are %s, %v and %% without flags,
+// and %d with at most the '0' or '-' flag and a width below 100 (%d, %02d,
+// %-8d), over as many string and int64 arguments as it has verbs: what Go
+// prints for those is the text and the decimal. Measured, then written once
+// into the result. nullopt for anything else, which the general path
+// formats (and words errors for).
+std::optional<Value> PlainSprintf(std::string_view format, const Value& list, Arena* arena) {
+  const std::span<const Value> items = list.items();
+  auto measure_or_write = [&](char* dst) -> std::optional<size_t> {
+    size_t n = 0;
+    size_t argn = 0;
+    auto put = [&](const char* p, size_t len) {
+      if (dst != nullptr) std::memcpy(dst + n, p, len);
+      n += len;
+    };
+    for (size_t i = 0; i < format.size();) {
+      const size_t next = format.find('%', i);
+      const size_t stop = next == std::string_view::npos ? format.size() : next;
+      put(format.data() + i, stop - i);
+      if (stop == format.size()) break;
+      size_t j = stop + 1;
+      Spec spec;
+      for (; j < format.size() && (format[j] == '0' || format[j] == '-'); ++j) {
+        (format[j] == '0' ? spec.zero : spec.minus) = true;
+      }
+      for (int digits = 0; j < format.size() && digits < 2 && format[j] >= '0' && format[j] <= '9';
+           ++j, ++digits) {
+        spec.has_width = true;
+        spec.width = spec.width * 10 + (format[j] - '0');
+      }
+      if (j == format.size()) return std::nullopt;  // %!(NOVERB)
+      const char verb = format[j];
+      const bool bare = j == stop + 1;
+      i = j + 1;
+      if (verb == '%' && bare) {
+        put("%", 1);
+        continue;
+      }
+      if (argn == items.size()) return std::nullopt;  // %!d(MISSING)
+      const Value& a = items[argn++];
+      if (a.is_string() && (verb == 's' || verb == 'v') && bare) {
+        std::string_view text = a.as_string();
+        put(text.data(), text.size());
+      } else if (a.is_int() && (verb == 'd' || (verb == 'v' && bare))) {
+        char buf[24];
+        const size_t len =
+            static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, a.as_int()).ptr - buf);
+        const size_t width = static_cast<size_t>(spec.width);
+        if (len >= width) {
+          put(buf, len);
+        } else if (spec.minus) {  // '-' wins over '0'
+          put(buf, len);
+          for (size_t k = len; k < width; ++k) put(" ", 1);
+        } else {
+          // Zeros go after the sign, spaces before it.
+          const size_t sign = spec.zero && a.as_int() < 0 ? 1 : 0;
+          put(buf, sign);
+          for (size_t k = len; k < width; ++k) put(spec.zero ? "0" : " ", 1);
+          put(buf + sign, len - sign);
+        }
+      } else {
+        return std::nullopt;  // other flags, verbs or kinds
+      }
+    }
+    if (argn != items.size()) return std::nullopt;  // %!(EXTRA ...)
+    return n;
+  };
+  std::optional<size_t> size = measure_or_write(nullptr);
+  if (!size) return std::nullopt;
+  return Value::StringWith(*size, arena, [&](char* dst) { measure_or_write(dst); });
+}
+
 }  // namespace
 
 absl::StatusOr<Value> Sprintf(BuiltinContext& ctx, std::span<const Value> args) {
   VERDICT_ASSIGN_OR_RETURN(std::string_view format, StringArg("sprintf", args, 0));
   const Value& list = args[1];
   if (!list.is_array()) return OperandTypeError("sprintf", 1, list, {"array"});
-  // Fast path for the to-string idiom sprintf("%d", [n]).
-  if (format == "%d" && list.size() == 1 && list[0].is_int()) {
-    char buf[24];
-    std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, list[0].as_int());
-    return Value::String(std::string_view(buf, static_cast<size_t>(r.ptr - buf)), ctx.arena);
-  }
+  if (std::optional<Value> plain = PlainSprintf(format, list, ctx.arena)) return *std::move(plain);
   absl::InlinedVector<Arg, 8> converted(list.size());  // sized once: Args never move
   for (size_t i = 0; i < list.size(); ++i) ConvertArg(list[i], converted[i]);
   // One buffer per thread: no allocation per call once it has grown.

@@ -111,19 +111,24 @@ Value MapRunes(BuiltinContext& ctx, const Value& original, F f) {
   std::string_view s = original.as_string();
   bool ascii = std::all_of(s.begin(), s.end(),
                            [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) {
+    // ASCII maps to ASCII byte for byte: no change returns the operand
+    // itself, else the result is written straight into the new string.
+    auto map = [&](char c) { return static_cast<char>(f(static_cast<char32_t>(c))); };
+    if (std::all_of(s.begin(), s.end(), [&](char c) { return map(c) == c; })) return original;
+    return Value::StringWith(s.size(), ctx.arena, [&](char* p) {
+      for (size_t i = 0; i < s.size(); ++i) p[i] = map(s[i]);
+    });
+  }
   std::string out;
   out.reserve(s.size());
-  if (ascii) {
-    for (char c : s) out.push_back(static_cast<char>(f(static_cast<char32_t>(c))));
-  } else {
-    for (size_t i = 0; i < s.size();) {
-      size_t start = i;
-      char32_t r = DecodeUtf8(s, &i);
-      if (r == 0xFFFD && i - start == 1) {
-        out.push_back(s[start]);  // keep invalid bytes as they are
-      } else {
-        AppendUtf8(&out, f(r));
-      }
+  for (size_t i = 0; i < s.size();) {
+    size_t start = i;
+    char32_t r = DecodeUtf8(s, &i);
+    if (r == 0xFFFD && i - start == 1) {
+      out.push_back(s[start]);  // keep invalid bytes as they are
+    } else {
+      AppendUtf8(&out, f(r));
     }
   }
   if (out == s) return original;
@@ -258,20 +263,27 @@ absl::StatusOr<Value> Split(BuiltinContext& ctx, std::span<const Value> args) {
     }
     return out.Build();
   }
-  if (s.find(sep) == std::string_view::npos) {
+  // A one-byte separator (the usual "/", ":", ",") is found with memchr.
+  auto find = [&](size_t from) {
+    return sep.size() == 1 ? s.find(sep[0], from) : s.find(sep, from);
+  };
+  const size_t first = find(0);
+  if (first == std::string_view::npos) {
     out.Add(args[0]);
     return out.Build();
   }
+  size_t pieces = 2;
+  for (size_t pos = find(first + sep.size()); pos != std::string_view::npos;
+       pos = find(pos + sep.size())) {
+    ++pieces;
+  }
+  out.Reserve(pieces);
   size_t start = 0;
-  while (true) {
-    size_t pos = s.find(sep, start);
-    if (pos == std::string_view::npos) {
-      out.Add(Value::String(s.substr(start), ctx.arena));
-      break;
-    }
+  for (size_t pos = first; pos != std::string_view::npos; pos = find(start)) {
     out.Add(Value::String(s.substr(start, pos - start), ctx.arena));
     start = pos + sep.size();
   }
+  out.Add(Value::String(s.substr(start), ctx.arena));
   return out.Build();
 }
 

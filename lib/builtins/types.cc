@@ -107,6 +107,11 @@ absl::StatusOr<Value> ToNumber(BuiltinContext& ctx, std::span<const Value> args)
       return OperandTypeError("to_number", 0, v, {"null", "boolean", "number", "string"});
   }
   std::string_view s = v.as_string();
+  // Text that is already a JSON number literal ("84.8", "-3", "1e3") is
+  // read as is: it means the same number to Go's ParseFloat.
+  if (std::optional<Value> n = value::ParseNumber(s, ctx.arena); n && !std::isinf(n->ToDouble())) {
+    return *n;
+  }
   std::string_view unsigned_part = s;
   while (!unsigned_part.empty() &&
          (unsigned_part.front() == '+' || unsigned_part.front() == '-')) {

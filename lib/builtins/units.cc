@@ -177,6 +177,57 @@ absl::StatusOr<Value> Scale(BuiltinContext& ctx, std::string_view name, const De
   return ToValue(ctx, name, num.negative, digits, exponent);
 }
 
+// units.parse_bytes's units, lower-cased, in both spellings.
+struct ByteUnit {
+  std::string_view a, b;
+  uint64_t value;
+};
+constexpr ByteUnit kByteUnits[] = {
+    {"", "", 1},
+    {"kb", "k", 1000},
+    {"kib", "ki", uint64_t{1} << 10},
+    {"mb", "m", 1000000},
+    {"mib", "mi", uint64_t{1} << 20},
+    {"gb", "g", 1000000000},
+    {"gib", "gi", uint64_t{1} << 30},
+    {"tb", "t", 1000000000000},
+    {"tib", "ti", uint64_t{1} << 40},
+    {"pb", "p", 1000000000000000},
+    {"pib", "pi", uint64_t{1} << 50},
+    {"eb", "e", 1000000000000000000},
+    {"eib", "ei", uint64_t{1} << 60},
+};
+
+const ByteUnit* FindByteUnit(std::string_view unit) {
+  for (const ByteUnit& u : kByteUnits) {
+    if (unit == u.a || unit == u.b) return &u;
+  }
+  return nullptr;
+}
+
+// The usual units.parse_bytes operand, "256Mi" or "512": up to 18 digits
+// then up to three letters naming a unit, and a product that fits int64.
+// That is the integer the exact path computes; nullopt for anything else
+// (quotes, spaces, signs, points, exponents, unknown units), which it
+// handles.
+std::optional<int64_t> PlainByteAmount(std::string_view raw) {
+  size_t n = 0;
+  int64_t amount = 0;
+  while (n < raw.size() && IsDigit(raw[n])) amount = amount * 10 + (raw[n++] - '0');
+  if (n == 0 || n > 18 || raw.size() - n > 3) return std::nullopt;
+  char unit[3];
+  for (size_t i = n; i < raw.size(); ++i) {
+    if (!absl::ascii_isalpha(static_cast<unsigned char>(raw[i]))) return std::nullopt;
+    unit[i - n] = absl::ascii_tolower(static_cast<unsigned char>(raw[i]));
+  }
+  const ByteUnit* u = FindByteUnit(std::string_view(unit, raw.size() - n));
+  int64_t bytes;
+  if (u == nullptr || __builtin_mul_overflow(amount, static_cast<int64_t>(u->value), &bytes)) {
+    return std::nullopt;
+  }
+  return bytes;
+}
+
 // [raw] with double quotes dropped (OPA strips them), optionally
 // lower-cased. Short amounts stay in the string's inline buffer, so the
 // common call does not allocate.
@@ -245,6 +296,7 @@ absl::StatusOr<Value> UnitsParse(BuiltinContext& ctx, std::span<const Value> arg
 absl::StatusOr<Value> UnitsParseBytes(BuiltinContext& ctx, std::span<const Value> args) {
   constexpr std::string_view kName = "units.parse_bytes";
   VERDICT_ASSIGN_OR_RETURN(std::string_view raw, StringArg(kName, args, 0));
+  if (std::optional<int64_t> bytes = PlainByteAmount(raw)) return Value::Int(*bytes);
   std::string s = WithoutQuotes(raw, /*lower=*/true);
   if (s.find(' ') != std::string::npos) {
     return BuiltinError(kName, "spaces not allowed in resource strings");
@@ -253,32 +305,7 @@ absl::StatusOr<Value> UnitsParseBytes(BuiltinContext& ctx, std::span<const Value
   if (!split) return BuiltinError(kName, "exponent too large");
   auto [num, unit] = *split;
   if (num.empty()) return BuiltinError(kName, "no byte amount provided");
-  struct Unit {
-    std::string_view a, b;
-    uint64_t value;
-  };
-  static constexpr Unit kUnits[] = {
-      {"", "", 1},
-      {"kb", "k", 1000},
-      {"kib", "ki", uint64_t{1} << 10},
-      {"mb", "m", 1000000},
-      {"mib", "mi", uint64_t{1} << 20},
-      {"gb", "g", 1000000000},
-      {"gib", "gi", uint64_t{1} << 30},
-      {"tb", "t", 1000000000000},
-      {"tib", "ti", uint64_t{1} << 40},
-      {"pb", "p", 1000000000000000},
-      {"pib", "pi", uint64_t{1} << 50},
-      {"eb", "e", 1000000000000000000},
-      {"eib", "ei", uint64_t{1} << 60},
-  };
-  const Unit* found = nullptr;
-  for (const Unit& u : kUnits) {
-    if (unit == u.a || unit == u.b) {
-      found = &u;
-      break;
-    }
-  }
+  const ByteUnit* found = FindByteUnit(unit);
   if (found == nullptr) {
     return BuiltinError(kName, absl::StrCat("byte unit ", Absl(unit), " not recognized"));
   }

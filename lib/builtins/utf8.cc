@@ -5,9 +5,12 @@
 // Tested by tests/builtins/strings_test.cc.
 #include "builtins/utf8.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace verdict::builtins {
 
-char32_t DecodeUtf8(std::string_view s, size_t* pos) {
+char32_t DecodeUtf8Multi(std::string_view s, size_t* pos) {
   size_t i = *pos;
   unsigned char c = static_cast<unsigned char>(s[i]);
   if (c < 0x80) {
@@ -74,7 +77,17 @@ void AppendUtf8(std::string* out, char32_t r) {
 
 size_t CountRunes(std::string_view s) {
   size_t n = 0;
-  for (size_t i = 0; i < s.size();) {
+  size_t i = 0;
+  while (i < s.size()) {
+    if (i + 8 <= s.size()) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & 0x8080808080808080ull) == 0) {  // eight ASCII bytes: eight runes
+        i += 8;
+        n += 8;
+        continue;
+      }
+    }
     DecodeUtf8(s, &i);
     ++n;
   }

@@ -18,7 +18,16 @@ namespace verdict::builtins {
 
 // DecodeUtf8(): the code point starting at [s[*pos]], advancing *pos; an
 // invalid byte decodes as U+FFFD and advances one byte (as Go does).
-char32_t DecodeUtf8(std::string_view s, size_t* pos);
+// ASCII is decoded inline; other bytes go to DecodeUtf8Multi().
+char32_t DecodeUtf8Multi(std::string_view s, size_t* pos);
+inline char32_t DecodeUtf8(std::string_view s, size_t* pos) {
+  const auto c = static_cast<unsigned char>(s[*pos]);
+  if (c < 0x80) {
+    ++*pos;
+    return c;
+  }
+  return DecodeUtf8Multi(s, pos);
+}
 
 // AppendUtf8(): appends the UTF-8 encoding of [r] (U+FFFD when invalid).
 void AppendUtf8(std::string* out, char32_t r);

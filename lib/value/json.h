@@ -3,7 +3,7 @@
 // JSON helpers shared inside the engine (builtins such as json.marshal and
 // sprintf). The public entry points (ParseJson, JsonParser, AppendJson,
 // ToJson, ToPrettyJson) are declared in include/verdict/value.h and
-// implemented in json.cc.
+// implemented in json_parse.cc (parsing) and json.cc (output).
 //
 // Tested by tests/value/json_test.cc.
 #ifndef VERDICT_VALUE_JSON_H_

@@ -6,9 +6,15 @@
 //   - a small unsigned bignum (base 2^32 limbs, Knuth's algorithm D) for
 //     exact integer results past int64,
 //   - long double (64-bit mantissa, OPA's big.Float default precision) for
-//     every inexact operation, with the shortest decimal that round-trips.
+//     every inexact operation, with the shortest decimal that round-trips:
+//     an exact reference digit walk (ShortestDecimalOfLongDouble) and the
+//     fast route arithmetic takes (ShortestDigitsFast: three scaled 128-bit
+//     integers, no digit loop), which must agree with it bit for bit
+//     (number_internal.h); reading a 20-38 digit big back is one exact
+//     128-bit division (LongDoubleFromScaled).
 //
-// Tested by tests/value/number_test.cc.
+// Tested by tests/value/number_test.cc and, fast routes against their
+// references, tests/value/number_fuzz_test.cc.
 #include "value/number.h"
 
 #include <algorithm>
@@ -22,6 +28,7 @@
 #include "base/check.h"
 #include "base/error_code.h"
 #include "base/limits.h"
+#include "value/number_internal.h"
 
 namespace verdict::value {
 
@@ -67,6 +74,25 @@ void Normalize(Decimal* d) {
     d->negative = false;
     d->exponent = 0;
   }
+}
+
+// The value of n <= 19 decimal digits, eight at a time: each step turns
+// eight ASCII digits (one little-endian load) into their value with three
+// multiplications of digit pairs and quads within the word.
+uint64_t ParseDigits(const char* p, size_t n) {
+  uint64_t v = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    w -= 0x3030303030303030ull;
+    w = (w * 10) + (w >> 8);  // pairs in bytes 0, 2, 4, 6
+    w = (((w & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
+         (((w >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32)))) >>
+        32;
+    v = v * 100000000 + w;
+  }
+  for (; n > 0; ++p, --n) v = v * 10 + static_cast<uint64_t>(*p - '0');
+  return v;
 }
 
 // Digits of a uint64 into [d] (normalized).
@@ -153,6 +179,11 @@ void ShortestDigits(double x, uint64_t* m, int* exp) {
 
 // m * 10^exp in long double with one rounding (Clinger's fast path), when
 // m fits the 64-bit mantissa and 10^|exp| is exact; false otherwise.
+// Why one rounding: m < 2^64 converts exactly, and 10^k = 5^k * 2^k is exact
+// for k <= 27 because 5^27 = 7450580596923828125 < 2^63 fits the 64-bit
+// mantissa (5^28 > 2^64 would not); x87 multiplication and division of two
+// exact operands round once, to nearest even, at the default 64-bit
+// precision control (Linux and glibc leave it so).
 bool FastLongDouble(uint64_t m, int64_t exp, long double* out) {
   if (exp < -27 || exp > 27) return false;
   long double x = static_cast<long double>(m);
@@ -173,6 +204,25 @@ void DecimalFromDoubleInto(double x, Decimal* out) {
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::scientific);
   DecimalFromScientificInto(std::string_view(buf, r.ptr - buf), out);
+}
+
+// Writes [v]'s [n] low decimal digits (zero-padded) to [out].
+void PutDecimalDigits(uint64_t v, int n, char* out) {
+  // Two digits per division: the chain of dependent divisions is what
+  // costs here.
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  int k = n;
+  while (k >= 2) {
+    const uint64_t pair = v % 100;
+    v /= 100;
+    k -= 2;
+    out[k] = kPairs[2 * pair];
+    out[k + 1] = kPairs[2 * pair + 1];
+  }
+  if (k == 1) out[0] = static_cast<char>('0' + v % 10);
 }
 
 // The exact decimal digits of N * 2^E (N < 2^66), one significant digit at
@@ -232,24 +282,7 @@ class ExactDigits {
   bool EndsAt(int i) { return At(i) != '0' && !HasDigitsAfter(i); }
 
  private:
-  // Writes [v]'s [n] low decimal digits (zero-padded) to [out].
-  static void PutDigits(uint64_t v, int n, char* out) {
-    // Two digits per division: the chain of dependent divisions is what
-    // costs here.
-    static constexpr char kPairs[] =
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-        "8081828384858687888990919293949596979899";
-    int k = n;
-    while (k >= 2) {
-      const uint64_t pair = v % 100;
-      v /= 100;
-      k -= 2;
-      out[k] = kPairs[2 * pair];
-      out[k + 1] = kPairs[2 * pair + 1];
-    }
-    if (k == 1) out[0] = static_cast<char>('0' + v % 10);
-  }
+  static void PutDigits(uint64_t v, int n, char* out) { PutDecimalDigits(v, n, out); }
   static int DecimalLength(uint64_t v) {
     int n = 1;
     while (n < 20 && v >= kPow10[n]) ++n;
@@ -369,6 +402,282 @@ void DecimalFromLongDoubleInto(long double x, Decimal* out) {
   DecimalFromScientificInto(std::string_view(buf, r.ptr - buf), out);
 }
 
+// ---------------------------------------------------------------------------
+// Shortest digits of a long double, fast
+//
+// The reference walk above builds the exact decimal expansions of the value
+// v and of its bounds lo = v - half ulp and hi = v + half ulp digit by digit.
+// When all three have the same number of integer digits (always, unless a
+// power of ten lies between the bounds), Go's walk reduces to arithmetic on
+// three integers: NL, NV, NH = floor(x * 10^j) for x = lo, v, hi, with j
+// chosen so that they have exactly 22 digits (enough: NH - NL >= 54, so the
+// prefixes differ by digit 20, and digit 21 decides the rounding). Neither
+// bound ends within those digits (see below).
+//   - At digit positions where NL and NH have the same prefix, so does NV:
+//     no digit differs, lo does not end there (it has more than 22
+//     significant digits) and v does not end there either (it would be
+//     <= lo), so the walk goes on.
+//   - At the first position where the prefixes differ (weight 10^t in NL's
+//     units: the largest t with floor(NL/10^t) != floor(NH/10^t)), with
+//     A < C the prefixes of NL and NH and B that of NV: "okdown" is A != B
+//     (the truncation B is above lo), "okup" is B != C (B + 1 <= C is below
+//     hi, strictly, as hi has more digits); the walk stops there with B,
+//     B + 1, or when both are allowed the nearest (half to even on v's
+//     exact digits: Go's decimal.round).
+// B + 1 <= C never carries into a new digit, and the result is the only
+// decimal of at most 17 significant digits between the bounds when it has
+// that few (the bounds are 2^-63 of v apart, 17-digit decimals 10^-17).
+// Anything else returns false and the caller uses the reference.
+
+constexpr uint64_t kPow5[28] = {1ull,
+                                5ull,
+                                25ull,
+                                125ull,
+                                625ull,
+                                3125ull,
+                                15625ull,
+                                78125ull,
+                                390625ull,
+                                1953125ull,
+                                9765625ull,
+                                48828125ull,
+                                244140625ull,
+                                1220703125ull,
+                                6103515625ull,
+                                30517578125ull,
+                                152587890625ull,
+                                762939453125ull,
+                                3814697265625ull,
+                                19073486328125ull,
+                                95367431640625ull,
+                                476837158203125ull,
+                                2384185791015625ull,
+                                11920928955078125ull,
+                                59604644775390625ull,
+                                298023223876953125ull,
+                                1490116119384765625ull,
+                                7450580596923828125ull};  // 5^27 < 2^63
+
+static_assert(std::numeric_limits<long double>::digits == 64,
+              "number.cc reads and writes x87 extended long doubles");
+
+// |x| = mantissa * 2^exponent with the x87 format's explicit integer bit
+// (mantissa >= 2^63); false for zero, subnormals, infinities and NaNs.
+bool DecomposeLongDouble(long double x, uint64_t* mantissa, int* exponent, bool* negative) {
+  unsigned char bytes[sizeof(long double)];
+  std::memcpy(bytes, &x, sizeof x);
+  uint64_t m;
+  uint16_t sign_exp;
+  std::memcpy(&m, bytes, sizeof m);
+  std::memcpy(&sign_exp, bytes + sizeof m, sizeof sign_exp);
+  const int biased = sign_exp & 0x7fff;
+  if (biased == 0 || biased == 0x7fff || (m >> 63) == 0) return false;
+  *mantissa = m;
+  *exponent = biased - 16383 - 63;
+  *negative = (sign_exp >> 15) != 0;
+  return true;
+}
+
+// mantissa * 2^exponent (mantissa >= 2^63) as a long double; false when the
+// exponent is outside the normal range.
+bool ComposeLongDouble(uint64_t mantissa, int exponent, bool negative, long double* out) {
+  const int biased = exponent + 63 + 16383;
+  if (biased <= 0 || biased >= 0x7fff) return false;
+  unsigned char bytes[sizeof(long double)] = {};
+  const auto sign_exp = static_cast<uint16_t>(biased | (negative ? 0x8000 : 0));
+  std::memcpy(bytes, &mantissa, sizeof mantissa);
+  std::memcpy(bytes + sizeof mantissa, &sign_exp, sizeof sign_exp);
+  std::memcpy(out, bytes, sizeof *out);
+  return true;
+}
+
+constexpr __uint128_t kPow10To21 = static_cast<__uint128_t>(kPow10[19]) * 100;
+constexpr __uint128_t kPow10To22 = kPow10To21 * 10;
+
+// floor(p * 2^shift) and whether that dropped a non-zero remainder, for
+// the products p = n * 5^j of ShortestDigitsFast (n < 2^65 and j <= 27
+// keep them below 2^128; shift >= 0 only for |x| >= 2^62, where it is at
+// most 2, and -shift is below 128).
+__uint128_t ShiftScaled(__uint128_t p, int shift, bool* inexact) {
+  if (shift >= 0) {
+    *inexact = false;
+    return p << shift;
+  }
+  const int s = -shift;
+  *inexact = (p & ((static_cast<__uint128_t>(1) << s) - 1)) != 0;
+  return p >> s;
+}
+
+// n (< 10^22) as n_high * 10^11 + n_low. 10^11 = 2^11 * 5^11 and n >> 11 <
+// 2^63, so one 64-bit division by a constant (a multiplication) does it.
+void SplitAt11(__uint128_t n, uint64_t* high, uint64_t* low) {
+  *high = static_cast<uint64_t>(n >> 11) / kPow5[11];
+  *low = static_cast<uint64_t>(n - static_cast<__uint128_t>(*high) * kPow10[11]);
+}
+
+// The shortest digits of a long double: value = digits * 10^exponent, the
+// digits as an integer ([small]) when there are at most 15 of them, else as
+// text ([text], [n] characters).
+struct ShortDigits {
+  bool negative = false;
+  int n = 0;
+  int exponent = 0;
+  uint64_t small = 0;
+  char text[24];
+};
+
+// Writes the 8 digits of v < 10^8 to out[0, 8): two independent halves,
+// a short chain of multiplications.
+void PutEightDigits(uint64_t v, char* out) {
+  PutDecimalDigits(v / 10000, 4, out);
+  PutDecimalDigits(v % 10000, 4, out + 4);
+}
+
+// Writes v < 10^n (n <= 16) zero-padded to out[0, n).
+void PutDigitsFast(uint64_t v, int n, char* out) {
+  if (n <= 8) {
+    PutDecimalDigits(v, n, out);
+    return;
+  }
+  PutDecimalDigits(v / 100000000, n - 8, out);
+  PutEightDigits(v % 100000000, out + n - 8);
+}
+
+// |x| = m * 2^e2 (m >= 2^63, see DecomposeLongDouble) with |x| in
+// [2^-19, 2^63) and not an integer.
+bool ShortestDigitsFast(uint64_t m, int e2, bool negative, ShortDigits* out) {
+  const int log2 = e2 + 63;  // |x| in [2^log2, 2^(log2+1))
+  // Below 2^-19 the scale would need 5^28 (> 64 bits); from 2^63 on every
+  // long double is an integer (big integers take the reference route).
+  if (log2 < -19 || log2 > 62) return false;
+  // Go's setup: mant has one more bit, so that its lsb is half an ulp;
+  // v = mant * 2^exp, lo and hi are mant -/+ 1.
+  const __uint128_t mant = static_cast<__uint128_t>(m) << 1;
+  const int exp = e2 - 1;
+  // j such that NV = floor(v * 10^j) has 22 digits: 10^k <= |x| < 2^(log2+1)
+  // with k = floor(log2 * log10(2)) (78913 / 2^18 is log10(2) to within
+  // 1e-6, exact over this range), so NV has 22 or 23 digits at j = 21 - k.
+  int j = 21 - ((log2 * 78913) >> 18);
+  bool inexact_v = false;
+  __uint128_t nv = 0;
+  for (int tries = 0;; ++tries) {
+    if (tries == 3 || j < 0 || j > 27) return false;
+    nv = ShiftScaled(mant * kPow5[j], exp + j, &inexact_v);
+    if (nv >= kPow10To22) {
+      --j;
+    } else if (nv < kPow10To21) {
+      ++j;
+    } else {
+      break;
+    }
+  }
+  // (mant -/+ 1) * 5^j: the same product -/+ 5^j.
+  bool inexact_lo, inexact_hi;
+  const __uint128_t pv = mant * kPow5[j];
+  const __uint128_t nl = ShiftScaled(pv - kPow5[j], exp + j, &inexact_lo);
+  const __uint128_t nh = ShiftScaled(pv + kPow5[j], exp + j, &inexact_hi);
+  // A power of ten between the bounds (Go then compares digits that are
+  // not aligned): reference. A bound whose exact decimal ends at or before
+  // the first differing position cannot occur here (its last digit weighs
+  // 10^exp <= 2^exp / 5, less than that position's, which is more than a
+  // tenth of NH - NL = 2^(exp+1)) but is cheap to rule out.
+  if (nl < kPow10To21 || nh >= kPow10To22 || !inexact_lo || !inexact_hi) return false;
+
+  uint64_t hl, ll, hv, lv, hh, lh;
+  SplitAt11(nl, &hl, &ll);
+  SplitAt11(nv, &hv, &lv);
+  SplitAt11(nh, &hh, &lh);
+  // NH - NL is 2 half ulps at this scale: NV/m, between 54 and 1085.
+  const uint64_t span = static_cast<uint64_t>(nh - nl);
+  // The first differing position is 10^t: the largest t with NH mod 10^t <
+  // NH - NL (a multiple of 10^t in (NL, NH]). A, B, C are the prefixes
+  // there; [above_half] compares NV mod 10^t with half of 10^t (-1, 0 for
+  // an exact tie, 1). Prefixes are peeled a digit at a time (divisions by
+  // the constant 10 are multiplications; t is usually 2 or 3).
+  int t = 0;
+  uint64_t a, b, c, pw = 1, rem_b = 0;
+  if (hl == hh) {  // t <= 10: all within the low halves
+    a = ll, b = lv, c = lh;
+    uint64_t rem_c = 0;
+    while (t < 10) {
+      const uint64_t next = rem_c + (c % 10) * pw;  // NH mod 10^(t+1)
+      if (next >= span) break;
+      rem_c = next;
+      rem_b += (b % 10) * pw;
+      a /= 10;
+      b /= 10;
+      c /= 10;
+      pw *= 10;
+      ++t;
+    }
+    if (t == 0) return false;  // not reachable: span >= 54
+  } else {                     // NH mod 10^11 < span: t = 11 + trailing zeros of NH's high half
+    a = hl, b = hv, c = hh;    // c >= 10^10
+    while (c % 10 == 0) {
+      rem_b += (b % 10) * pw;
+      a /= 10;
+      b /= 10;
+      c /= 10;
+      pw *= 10;
+      ++t;
+    }
+    // NV mod 10^t = rem_b * 10^11 + lv, against half of it.
+    t += 11;
+  }
+  int above_half;
+  if (t <= 10) {
+    const uint64_t half = pw / 2;
+    above_half = rem_b < half ? -1 : (rem_b > half || inexact_v ? 1 : 0);
+  } else if (t == 11) {
+    const uint64_t half = kPow10[11] / 2;
+    above_half = lv < half ? -1 : (lv > half || inexact_v ? 1 : 0);
+  } else {
+    const uint64_t half = pw / 2;
+    above_half = rem_b < half ? -1 : (rem_b > half || lv != 0 || inexact_v ? 1 : 0);
+  }
+  const bool okdown = a != b, okup = b != c;
+  if (!okdown && !okup) return false;  // not reachable: A < C
+  bool up = okup;
+  if (okdown && okup) up = above_half > 0 || (above_half == 0 && (b & 1) != 0);
+  // <= C: the same number of digits. For t <= 10 the value's digits are
+  // NV's high half followed by these 11 - t; otherwise just these 22 - t.
+  uint64_t low = b + (up ? 1 : 0);
+  int low_digits = 11 - t;
+  int exponent = t - j;
+  out->negative = negative;
+  if (t <= 10 && low != 0) {
+    while (low % 10 == 0) {
+      low /= 10;
+      --low_digits;
+      ++exponent;
+    }
+    const int n = 11 + low_digits;
+    out->n = n;
+    out->exponent = exponent;
+    if (n <= 15) {
+      out->small = hv * kPow10[low_digits] + low;
+    } else {
+      PutDigitsFast(hv, 11, out->text);
+      PutDigitsFast(low, low_digits, out->text + 11);
+    }
+    return true;
+  }
+  // The digits end within 11: NV's high half (low == 0 for t <= 10), or
+  // the result itself.
+  uint64_t digits = t <= 10 ? hv : low;
+  if (t <= 10) exponent += low_digits;
+  int n = t <= 10 ? 11 : 22 - t;
+  while (digits % 10 == 0) {
+    digits /= 10;
+    --n;
+    ++exponent;
+  }
+  out->n = n;
+  out->exponent = exponent;
+  out->small = digits;
+  return true;
+}
+
 // Digits as uint64 when there are at most 19.
 bool DigitsToU64(const std::string& digits, uint64_t* out) {
   if (digits.size() > 19) return false;
@@ -435,20 +744,25 @@ Value RawDouble(double d) {
   return Value::Double(d);
 }
 
-Value NewBig(const Decimal& d, Arena* arena) {
-  size_t n = d.digits.size();
+// A kBig of digits[0, n) * 10^exponent (normalized: no leading or trailing
+// zeros; the caller has ruled out the int and double forms).
+Value NewBig(bool negative, const char* digits, size_t n, int64_t exponent, Arena* arena) {
   size_t bytes = sizeof(BigCell) + n;
   void* mem = arena != nullptr ? arena->Allocate(bytes) : ::operator new(bytes);
   auto* cell = new (mem) BigCell();
   cell->refs.store(1, std::memory_order_relaxed);
   cell->kind = Kind::kNumber;
   cell->flags = arena != nullptr ? value_internal::kArenaCell : value_internal::kHeapCell;
-  cell->negative = d.negative ? 1 : 0;
+  cell->negative = negative ? 1 : 0;
   cell->size = n;
-  cell->exponent = d.exponent;
-  std::memcpy(const_cast<char*>(cell->digits()), d.digits.data(), n);
+  cell->exponent = exponent;
+  std::memcpy(const_cast<char*>(cell->digits()), digits, n);
   return Value::FromCell(Kind::kNumber, static_cast<uint8_t>(NumberRep::kBig), cell,
                          arena == nullptr);
+}
+
+Value NewBig(const Decimal& d, Arena* arena) {
+  return NewBig(d.negative, d.digits.data(), d.digits.size(), d.exponent, arena);
 }
 
 // ---------------------------------------------------------------------------
@@ -727,9 +1041,17 @@ Value FromI128(__int128_t x, Arena* arena) {
   return FromDecimal(d, arena);
 }
 
-// Result of an inexact operation computed in long double: the shortest
-// decimal that round-trips at 64-bit precision, like big.Float.Text('g', -1).
-absl::StatusOr<Value> FromLongDouble(long double r, Arena* arena) {
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Inexact results: long double -> Value
+
+namespace number_internal {
+
+// The original route, kept as the reference (and the fallback outside the
+// fast range): the nearest double printed shortest when that reads back as
+// r, else the exact digit walk.
+absl::StatusOr<Value> FromLongDoubleReference(long double r, Arena* arena) {
   if (!std::isfinite(r)) return ArithError("arithmetic result out of range");
   if (r == 0) return Value::Int(0);
   if (r > -9223372036854775808.0L && r < 9223372036854775808.0L) {
@@ -750,6 +1072,137 @@ absl::StatusOr<Value> FromLongDouble(long double r, Arena* arena) {
   DecimalFromLongDoubleInto(r, &scratch);
   return FromDecimal(scratch, arena);
 }
+
+namespace {
+
+void ShortDigitsToDecimal(const ShortDigits& s, Decimal* d) {
+  d->negative = s.negative;
+  d->exponent = s.exponent;
+  if (s.n <= 15) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, s.small);
+    d->digits.assign(buf, r.ptr);
+  } else {
+    d->digits.assign(s.text, static_cast<size_t>(s.n));
+  }
+}
+
+// FromDecimal() of a fast shortest result, without building a Decimal for
+// the two common shapes: 18+ digits (always a kBig) and at most 15 digits
+// (always a kDouble: FromDecimal's test, with DoubleFromDecimal's exact
+// division by a power of ten). The 16- and 17-digit ones take FromDecimal.
+Value FromShortDigits(const ShortDigits& s, Arena* arena) {
+  static constexpr double kPow10D[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                         1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                         1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  if (s.exponent < 0) {  // always (a non-integer), but FromDecimal decides otherwise
+    if (s.n >= 18) return NewBig(s.negative, s.text, static_cast<size_t>(s.n), s.exponent, arena);
+    if (s.n <= 15 && s.exponent >= -22) {
+      // s.small < 10^15 < 2^53 and 10^-exponent are exact: one rounding.
+      const double x = static_cast<double>(s.small) / kPow10D[-s.exponent];
+      // |x| > 2^-20: a normal double, which 15 digits always round-trip.
+      return RawDouble(s.negative ? -x : x);
+    }
+  }
+  thread_local Decimal d;
+  ShortDigitsToDecimal(s, &d);
+  return FromDecimal(d, arena);
+}
+
+// r = (-1)^negative * m * 2^e2 is an integer below 2^63 in magnitude:
+// its value in [*out].
+bool SmallIntegerValue(uint64_t m, int e2, bool negative, int64_t* out) {
+  if (e2 >= 0 || e2 <= -64) return false;  // |r| >= 2^63, or |r| < 1 (not 0)
+  if ((m & ((uint64_t{1} << -e2) - 1)) != 0) return false;
+  const auto v = static_cast<int64_t>(m >> -e2);
+  *out = negative ? -v : v;
+  return true;
+}
+
+}  // namespace
+
+// Why the fast route gives the reference's answer: where ShortestDigitsFast
+// applies, its digits D are the reference walk's, and D lies between the
+// bounds of r. When the reference's first try succeeds, the double's
+// shortest decimal S reads back as r, so S lies between those bounds too,
+// and both have at most 17 digits: S = D (see ShortestDigitsFast), and
+// FromDecimal(D) is the same double. Otherwise the reference returns
+// FromDecimal(D) itself. tests/value/number_fuzz_test.cc checks it.
+absl::StatusOr<Value> FromLongDouble(long double r, Arena* arena) {
+  uint64_t m;
+  int e2;
+  bool negative;
+  // Zero, infinities, NaNs and subnormals: the reference handles them.
+  if (!DecomposeLongDouble(r, &m, &e2, &negative)) return FromLongDoubleReference(r, arena);
+  int64_t i;
+  if (SmallIntegerValue(m, e2, negative, &i)) return Value::Int(i);
+  ShortDigits s;
+  if (e2 < 0 && ShortestDigitsFast(m, e2, negative, &s)) return FromShortDigits(s, arena);
+  return FromLongDoubleReference(r, arena);
+}
+
+bool ShortestDecimalFast(long double x, Decimal* out) {
+  uint64_t m;
+  int e2;
+  bool negative;
+  int64_t i;
+  ShortDigits s;
+  // Only what FromLongDouble asks of it: non-integers.
+  if (!DecomposeLongDouble(x, &m, &e2, &negative) || SmallIntegerValue(m, e2, negative, &i) ||
+      e2 >= 0 || !ShortestDigitsFast(m, e2, negative, &s)) {
+    return false;
+  }
+  ShortDigitsToDecimal(s, out);
+  return true;
+}
+
+bool ShortestDecimalReference(long double x, Decimal* out) {
+  return ShortestDecimalOfLongDouble(x, out);
+}
+
+// Exact: R * 2^s / 5^k has 64 or 65 bits before rounding (s = 64 + bits of
+// 5^k - bits of R, so R * 2^s < 2^(64 + bits of 5^k) <= 2^127), and the
+// remainder of the one 128-bit division decides the rounding; 5^k is odd,
+// so the remainder is never exactly half.
+bool LongDoubleFromScaled(__uint128_t r, int k, bool negative, long double* out) {
+  if (r == 0 || k < 1 || k > 27) return false;
+  const uint64_t f = kPow5[k];
+  const auto r_high = static_cast<uint64_t>(r >> 64);
+  const int r_bits = r_high != 0 ? 128 - std::countl_zero(r_high)
+                                 : 64 - std::countl_zero(static_cast<uint64_t>(r));
+  const int f_bits = 64 - std::countl_zero(f);
+  const int s = 64 + f_bits - r_bits;
+  if (s < 0) return false;
+  const __uint128_t num = r << s;
+  __uint128_t q = num / f;
+  const auto rem = static_cast<uint64_t>(num - q * f);
+  int e2 = -s - k;  // value = (q + rem / f) * 2^e2, q in (2^63, 2^65)
+  uint64_t mantissa;
+  bool up;
+  if ((q >> 64) != 0) {
+    const bool half = (q & 1) != 0;
+    q >>= 1;
+    ++e2;
+    mantissa = static_cast<uint64_t>(q);
+    up = half && (rem != 0 || (mantissa & 1) != 0);
+  } else {
+    mantissa = static_cast<uint64_t>(q);
+    up = rem > f - rem;  // rem > f / 2
+  }
+  if (up && ++mantissa == 0) {
+    mantissa = uint64_t{1} << 63;
+    ++e2;
+  }
+  return ComposeLongDouble(mantissa, e2, negative, out);
+}
+
+long double LongDoubleFromDecimalReference(const Decimal& d) { return LongDoubleFromDecimal(d); }
+
+}  // namespace number_internal
+
+using number_internal::FromLongDouble;
+
+namespace {
 
 bool IsZero(const Value& v) {
   return v.is_int() && v.as_int() == 0;  // canonical: zero is always Int(0)
@@ -1060,11 +1513,22 @@ long double ToLongDouble(const Value& v) {
       // Results of float arithmetic are often bigs of ~20 digits: convert
       // from the cell's digits without building a Decimal.
       const BigCell* c = v.big_cell();
+      const char* digits = c->digits();
       if (c->size <= 19) {
-        uint64_t m = 0;
-        for (size_t i = 0; i < c->size; ++i) m = m * 10 + static_cast<uint64_t>(c->digits()[i] - '0');
+        const uint64_t m = ParseDigits(digits, c->size);
         long double x;
         if (FastLongDouble(m, c->exponent, &x)) return c->negative ? -x : x;
+      } else if (c->size <= 38 && c->exponent < 0) {
+        // The 20-21 digit results of earlier arithmetic: one exact 128-bit
+        // division instead of parsing text.
+        const size_t split = c->size - 19;
+        const __uint128_t r = static_cast<__uint128_t>(ParseDigits(digits, split)) * kPow10[19] +
+                              ParseDigits(digits + split, 19);
+        long double x;
+        if (c->exponent >= -27 && number_internal::LongDoubleFromScaled(
+                                      r, static_cast<int>(-c->exponent), c->negative != 0, &x)) {
+          return x;
+        }
       }
       char text[64];
       if (c->size + 24 <= sizeof text) {

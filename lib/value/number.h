@@ -21,7 +21,8 @@
 // zero", "modulo by zero", "modulo on floating-point number") for the caller
 // (the builtins) to pass on.
 //
-// Tested by tests/value/number_test.cc.
+// Tested by tests/value/number_test.cc and tests/value/number_fuzz_test.cc
+// (the fast conversions of value/number_internal.h against references).
 #ifndef VERDICT_VALUE_NUMBER_H_
 #define VERDICT_VALUE_NUMBER_H_
 

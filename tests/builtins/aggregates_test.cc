@@ -77,6 +77,35 @@ TEST(SortTest, SortsArraysAndSets) {
             "error: sort: operand 1 must be one of {set, array} but got object");
 }
 
+// An array already in order comes back as itself; anything else is sorted.
+TEST(SortTest, InOrderArrays) {
+  EXPECT_EQ(Eval("sort", {"[]"}), "[]");
+  EXPECT_EQ(Eval("sort", {"[1]"}), "[1]");
+  EXPECT_EQ(Eval("sort", {"[1, 1, 2, 2.5, 3]"}), "[1,1,2,2.5,3]");
+  EXPECT_EQ(Eval("sort", {"[1, 2, 3, 5, 4]"}), "[1,2,3,4,5]");  // out of order at the end
+  EXPECT_EQ(Eval("sort", {"[2, 1, 3, 4, 5]"}), "[1,2,3,4,5]");  // at the start
+  EXPECT_EQ(Eval("sort", {R"([null, false, true, 0, "a", [], {}])"}),
+            R"([null,false,true,0,"a",[],{}])");
+  Value in_order = J(R"(["admin","auditor","editor","owner","viewer"])");
+  absl::StatusOr<Value> r = testing::Call("sort", {in_order});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->raw_lo(), in_order.raw_lo());  // the same cell: nothing built
+}
+
+// count of a string counts runes (Go's RuneCountInString), eight ASCII
+// bytes at a time where it can.
+TEST(CountTest, StringsCountRunes) {
+  EXPECT_EQ(Eval("count", {R"("")"}), "0");
+  EXPECT_EQ(Eval("count", {R"("abcdefgh")"}), "8");
+  EXPECT_EQ(Eval("count", {R"("abcdefghi")"}), "9");
+  EXPECT_EQ(Eval("count", {R"("abcdefgé")"}), "8");   // a two-byte rune in the last word
+  EXPECT_EQ(Eval("count", {R"("éabcdefghijklmnop")"}), "17");
+  EXPECT_EQ(Eval("count", {R"("日本語日本語日本語")"}), "9");
+  // An invalid byte is a rune; so is each byte of a truncated rune.
+  EXPECT_EQ(testing::Call("count", {testing::Str("abcdefg\xff\xfe" "abcdefgh")})->as_int(), 17);
+  EXPECT_EQ(testing::Call("count", {testing::Str("\xe2\x82" "abcdefgh")})->as_int(), 10);
+}
+
 TEST(AllAnyTest, Deprecated) {
   EXPECT_EQ(Eval("all", {"[true, true]"}), "true");
   EXPECT_EQ(Eval("all", {"[true, 1]"}), "false");

@@ -54,6 +54,22 @@ TEST(SetTest, Operators) {
   EXPECT_EQ(EvalV("and", {a, J("[]")}), "error: and: operand 2 must be set but got array");
 }
 
+// `|` merges the two sorted member lists; mixed kinds follow Rego's order
+// and equal members appear once.
+TEST(SetTest, OrMergesInOrder) {
+  Value a = Set({J("1"), J(R"("b")"), J("[1]"), J("null")});
+  Value b = Set({J("1"), J("0.5"), J(R"("a")"), J(R"("b")"), J("{}")});
+  EXPECT_EQ(EvalV("or", {a, b}), R"([null,0.5,1,"a","b",[1],{}])");
+  EXPECT_EQ(EvalV("or", {b, a}), R"([null,0.5,1,"a","b",[1],{}])");
+  EXPECT_EQ(EvalV("or", {a, a}), R"([null,1,"b",[1]])");
+  EXPECT_EQ(EvalV("or", {a, Value::EmptySet()}), R"([null,1,"b",[1]])");
+  EXPECT_EQ(EvalV("or", {Value::EmptySet(), b}), R"([0.5,1,"a","b",{}])");
+  Value u = *testing::Call("or", {Set({J("1"), J("3")}), Set({J("2"), J("4")})});
+  EXPECT_TRUE(u.Contains(J("4")));
+  EXPECT_FALSE(u.Contains(J("5")));
+  EXPECT_EQ(u, Set({J("1"), J("2"), J("3"), J("4")}));
+}
+
 TEST(SetTest, IntersectionAndUnionOfSets) {
   Value sets = Set({Set({J("1"), J("2")}), Set({J("2"), J("3")})});
   EXPECT_EQ(EvalV("intersection", {sets}), "[2]");

@@ -1,4 +1,7 @@
 // Tests for lib/builtins/encoding.cc and crypto.cc.
+#include <random>
+#include <string>
+
 #include "builtin_testing.h"
 
 namespace verdict::builtins {
@@ -29,6 +32,77 @@ TEST(Base64Test, ErrorsCarryGoOffsets) {
   EXPECT_EQ(Eval("base64.decode", {R"("aGVsbG8=x")"}),
             "error: base64.decode: illegal base64 data at input byte 8");
   EXPECT_EQ(CodeOf("base64.decode", {R"("%%%")"}), ErrorCode::kEvalBuiltinError);
+}
+
+// Whole quads with end padding are decoded in one pass (Base64DecodeQuads);
+// everything else takes Go's general decoder. These pin the seam.
+TEST(Base64Test, QuadsPathEdges) {
+  EXPECT_EQ(Eval("base64.decode", {R"("")"}), R"("")");
+  EXPECT_EQ(Eval("base64.decode", {R"("YQ==")"}), R"("a")");
+  EXPECT_EQ(Eval("base64.decode", {R"("YWI=")"}), R"("ab")");
+  EXPECT_EQ(Eval("base64.decode", {R"("YWJj")"}), R"("abc")");
+  EXPECT_EQ(Eval("base64.decode", {R"("YR==")"}), R"("a")");  // stray low bits: Go ignores them
+  EXPECT_EQ(Eval("base64.decode", {R"("YWJjZGVmZ2hpamtsbW5vcA==")"}), R"("abcdefghijklmnop")");
+  absl::StatusOr<Value> bytes = testing::Call("base64.decode", {Str("+/+/")});
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_EQ(bytes->as_string(), "\xfb\xff\xbf");
+  EXPECT_EQ(Eval("base64.decode", {R"("YQ==\n")"}), R"("a")");  // a line break after padding
+  EXPECT_EQ(Eval("base64.decode", {R"("Y===")"}),
+            "error: base64.decode: illegal base64 data at input byte 1");
+  EXPECT_EQ(Eval("base64.decode", {R"("====")"}),
+            "error: base64.decode: illegal base64 data at input byte 0");
+  EXPECT_EQ(Eval("base64.decode", {R"("YQ=a")"}),
+            "error: base64.decode: illegal base64 data at input byte 2");
+  EXPECT_EQ(Eval("base64.decode", {R"("YQ==YQ==")"}),
+            "error: base64.decode: illegal base64 data at input byte 4");
+  EXPECT_EQ(Eval("base64.decode", {R"("YW-j")"}),
+            "error: base64.decode: illegal base64 data at input byte 2");
+}
+
+// Random strings over the alphabet, '=', line breaks and strays: the result
+// is a decoding exactly when base64.is_valid (the general decoder) says so,
+// and then it is what a plain bit-by-bit reference decoder gives.
+TEST(Base64Test, QuadsPathAgreesWithGeneralDecoder) {
+  const std::string alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  auto reference = [&](const std::string& s) {
+    std::string out;
+    uint32_t bits = 0;
+    int nbits = 0;
+    for (char c : s) {
+      size_t v = alphabet.find(c);
+      if (v == std::string::npos) continue;  // '=', '\n'
+      bits = (bits << 6) | static_cast<uint32_t>(v);
+      nbits += 6;
+      if (nbits >= 8) {
+        nbits -= 8;
+        out.push_back(static_cast<char>((bits >> nbits) & 0xFF));
+      }
+    }
+    return out;
+  };
+  std::mt19937 rng(7);
+  int valid = 0;
+  for (int iter = 0; iter < 5000; ++iter) {
+    std::string s;
+    const int len = static_cast<int>(rng() % 20);
+    for (int k = 0; k < len; ++k) {
+      const uint32_t r = rng() % 100;
+      s.push_back(r < 90 ? alphabet[rng() % 64] : r < 96 ? '=' : r < 98 ? '\n' : '-');
+    }
+    if (rng() % 2 == 0) {  // often end like real padded text
+      while (s.size() % 4 != 0) s.push_back('=');
+    }
+    absl::StatusOr<Value> decoded = testing::Call("base64.decode", {Str(s)});
+    absl::StatusOr<Value> is_valid = testing::Call("base64.is_valid", {Str(s)});
+    ASSERT_TRUE(is_valid.ok());
+    ASSERT_EQ(decoded.ok(), is_valid->as_bool()) << s;
+    if (decoded.ok()) {
+      ++valid;
+      EXPECT_EQ(decoded->as_string(), reference(s)) << s;
+    }
+  }
+  EXPECT_GT(valid, 500);
 }
 
 TEST(Base64UrlTest, PaddingIsOptionalOnDecode) {

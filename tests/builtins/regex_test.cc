@@ -1,4 +1,6 @@
-// Tests for lib/builtins/regex.cc, glob_intersect.cc and patterns.cc.
+// Tests for lib/builtins/regex.cc, glob_intersect.cc and patterns.cc
+// (PatternCache and the per-context PatternMemo).
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -8,8 +10,11 @@
 namespace verdict::builtins {
 namespace {
 
+using testing::Call;
 using testing::CodeOf;
 using testing::Eval;
+using testing::J;
+using testing::Str;
 
 TEST(RegexMatchTest, Unanchored) {
   EXPECT_EQ(Eval("regex.match", {R"("^[a-z]+\\[[0-9]+\\]$")", R"("foo[1]")"}), "true");
@@ -148,6 +153,48 @@ TEST(PatternCacheTest, ThreadSafe) {
   for (std::thread& th : threads) th.join();
   EXPECT_GT(matches.load(), 0);
   EXPECT_LE(cache.size(), 32u);
+}
+
+// The per-context memo in front of the cache (LookupGlob / LookupRegex):
+// many patterns through one context share its slots, so entries are
+// replaced; every answer must still be the one a fresh context gives, and
+// the memo must tell apart one pattern under different delimiters.
+TEST(PatternMemoTest, AnswersLikeAFreshContext) {
+  PatternCache cache(8);  // smaller than the memo: the cache evicts too
+  BuiltinContext ctx;
+  ctx.patterns = &cache;
+  auto call = [](BuiltinContext& c, std::string_view name, std::vector<Value> args) {
+    absl::StatusOr<Value> r = Call(name, std::move(args), &c);
+    return r.ok() ? ToJson(*r) : "error: " + std::string(r.status().message());
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 300; ++i) {
+      std::string n = std::to_string(i % 150);
+      std::vector<Value> glob_args = {Str("p" + n + ".*"), J(i % 2 ? R"(["."])" : "null"),
+                                      Str("p" + n + ".a.b")};
+      BuiltinContext fresh;
+      EXPECT_EQ(call(ctx, "glob.match", glob_args), call(fresh, "glob.match", glob_args))
+          << i;
+      EXPECT_EQ(call(ctx, "glob.match", glob_args), i % 2 ? "false" : "true") << i;
+      std::vector<Value> regex_args = {Str("^x" + n + "$"), Str("x" + std::to_string(i % 7))};
+      EXPECT_EQ(call(ctx, "regex.match", regex_args), call(fresh, "regex.match", regex_args))
+          << i;
+    }
+  }
+  // Long patterns (string cells, whose hash is cached) and bad patterns,
+  // which are never remembered.
+  std::string long_pattern = "registry.corp.example/" + std::string(40, 'x') + "/*";
+  const std::string dir = long_pattern.substr(0, long_pattern.size() - 2);
+  EXPECT_EQ(call(ctx, "glob.match", {Str(long_pattern), J(R"(["/"])"), Str(dir + "/api")}),
+            "true");
+  EXPECT_EQ(call(ctx, "glob.match", {Str(long_pattern), J(R"(["/"])"), Str(dir + "/a/b")}),
+            "false");
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(call(ctx, "regex.match", {Str("("), Str("x")}),
+              "error: regex.match: error parsing regexp: missing closing ): `(`");
+    EXPECT_EQ(call(ctx, "glob.match", {Str("[a"), J("[]"), Str("a")}),
+              "error: glob.match: unexpected end of input");
+  }
 }
 
 }  // namespace

@@ -35,6 +35,51 @@ TEST(SprintfTest, OpaConformanceCases) {
   EXPECT_EQ(F("hi %v", "[2e308]"), R"("hi 2e308")");
 }
 
+// Formats of plain %s / %d / %v / %% over strings and int64s are written in
+// one pass (PlainSprintf); the rest, and every error form, must still come
+// out as Go prints them.
+TEST(SprintfTest, PlainVerbsPath) {
+  EXPECT_EQ(F("%s:%s", R"(["table", "export"])"), R"x("table:export")x");
+  EXPECT_EQ(F("user %s is %s", R"(["u00560", "suspended"])"), R"x("user u00560 is suspended")x");
+  EXPECT_EQ(F("%v/%v", R"(["a", -7])"), R"x("a/-7")x");
+  EXPECT_EQ(F("%d", "[-9223372036854775808]"), R"x("-9223372036854775808")x");
+  EXPECT_EQ(F("100%% %s", R"(["done"])"), R"x("100% done")x");
+  EXPECT_EQ(F("%s", R"(["日本語 é"])"), R"x("日本語 é")x");
+  EXPECT_EQ(F("%s%s", R"(["", ""])"), R"x("")x");
+  EXPECT_EQ(F("%s %s and a long tail of text", R"(["x", "y"])"),
+            R"x("x y and a long tail of text")x");
+  // Shapes the plain path hands on.
+  EXPECT_EQ(F("%s %s", R"(["x"])"), R"x("x %!s(MISSING)")x");
+  EXPECT_EQ(F("%s", R"(["x", "y"])"), R"x("x%!(EXTRA string=y)")x");
+  EXPECT_EQ(F("%s", "[5]"), R"x("%!s(int=5)")x");
+  EXPECT_EQ(F("%d", R"(["x"])"), R"x("%!d(string=x)")x");
+  EXPECT_EQ(F("%d", "[1.5]"), R"x("%!d(float64=1.5)")x");
+  EXPECT_EQ(F("%d", "[12345678901234567890]"), R"x("12345678901234567890")x");
+  EXPECT_EQ(F("abc%", "[]"), R"x("abc%!(NOVERB)")x");
+  EXPECT_EQ(F("%s", "[null]"), R"x("null")x");
+  EXPECT_EQ(F("%[2]s %[1]s", R"(["a", "b"])"), R"x("b a")x");
+  EXPECT_EQ(F("%#v", R"(["q"])"), R"x("`q`")x");  // Go backquotes
+  EXPECT_EQ(F("%5s|%-5s|%.2s", R"(["ab", "cd", "xyz"])"), R"x("   ab|cd   |xy")x");
+}
+
+// %d with only a width and '-' or '0' takes a short path (PlainSprintf, or
+// AppendDecimal next to other verbs).
+TEST(SprintfTest, DecimalWidths) {
+  EXPECT_EQ(F("%02d:%02d", "[9, 5]"), R"x("09:05")x");
+  EXPECT_EQ(F("%05d", "[-42]"), R"x("-0042")x");
+  EXPECT_EQ(F("%5d|", "[-42]"), R"x("  -42|")x");
+  EXPECT_EQ(F("%-5d|", "[42]"), R"x("42   |")x");
+  EXPECT_EQ(F("%-05d|", "[42]"), R"x("42   |")x");  // '-' wins over '0'
+  EXPECT_EQ(F("%2d", "[12345]"), R"x("12345")x");
+  EXPECT_EQ(F("%#d %#5v", "[7, 8]"), R"x("7     8")x");
+  // The same widths next to verbs only the general path formats.
+  EXPECT_EQ(F("%05d %.1f", "[-42, 1.5]"), R"x("-0042 1.5")x");
+  EXPECT_EQ(F("%-4d|%x|%3d", "[7, 255, -1]"), R"x("7   |ff| -1")x");
+  EXPECT_EQ(F("%0d %100d", "[3, 4]"), "\"3 " + std::string(99, ' ') + "4\"");
+  // Flags the short path leaves to the general one.
+  EXPECT_EQ(F("%+d % d %.3d %+05d", "[5, 5, 5, 5]"), R"x("+5  5 005 +0005")x");
+}
+
 TEST(SprintfTest, FloatsPrintShortestLikeGo) {
   EXPECT_EQ(F("%v", "[8.3]"), R"("8.3")");
   EXPECT_EQ(F("%v", "[0.1]"), R"("0.1")");

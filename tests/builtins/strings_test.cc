@@ -52,6 +52,16 @@ TEST(CaseTest, LowerUpperAreUnicodeAware) {
   EXPECT_EQ(Eval("lower", {R"("ÅÄÖ")"}), R"("åäö")");
   EXPECT_EQ(Eval("upper", {R"("привет")"}), R"("ПРИВЕТ")");
   EXPECT_EQ(Eval("lower", {R"("ΣΑΣ")"}), R"("σασ")");
+  // ASCII: long strings, nothing to change, and bytes that are no letters.
+  EXPECT_EQ(Eval("lower", {R"("Hello World, This Is A Mixed Case String!")"}),
+            R"("hello world, this is a mixed case string!")");
+  EXPECT_EQ(Eval("upper", {R"("confidential-01_x")"}), R"("CONFIDENTIAL-01_X")");
+  EXPECT_EQ(Eval("lower", {R"("")"}), R"("")");
+  EXPECT_EQ(Eval("upper", {R"("@[`{")"}), R"("@[`{")");
+  Value same = Str("already lower case text");
+  absl::StatusOr<Value> lowered = testing::Call("lower", {same});
+  ASSERT_TRUE(lowered.ok());
+  EXPECT_EQ(lowered->raw_lo(), same.raw_lo());  // the operand itself
 }
 
 TEST(SplitTest, GoSemantics) {
@@ -62,6 +72,20 @@ TEST(SplitTest, GoSemantics) {
   EXPECT_EQ(Eval("split", {R"("")", R"("")"}), "[]");
   EXPECT_EQ(Eval("split", {R"("a..b")", R"(".")"}), R"(["a","","b"])");
   EXPECT_EQ(Eval("split", {R"("åäö")", R"("")"}), R"(["å","ä","ö"])");
+}
+
+// One-byte separators are searched bytewise (memchr); longer ones as
+// substrings. Pieces at the ends and between adjacent separators are empty.
+TEST(SplitTest, SeparatorShapes) {
+  EXPECT_EQ(Eval("split", {R"("/a/b/")", R"("/")"}), R"(["","a","b",""])");
+  EXPECT_EQ(Eval("split", {R"("///")", R"("/")"}), R"(["","","",""])");
+  EXPECT_EQ(Eval("split", {R"("a::b::::c")", R"("::")"}), R"(["a","b","","c"])");
+  EXPECT_EQ(Eval("split", {R"("aaa")", R"("aa")"}), R"(["","a"])");  // no overlaps
+  EXPECT_EQ(Eval("split", {R"("x€y€")", R"("€")"}), R"(["x","y",""])");
+  EXPECT_EQ(Eval("split", {R"("registry.corp.example/team-risk/report-consumer:5.10.36")",
+                           R"("/")"}),
+            R"(["registry.corp.example","team-risk","report-consumer:5.10.36"])");
+  EXPECT_EQ(Eval("split", {R"("a.b")", R"("a.b.c")"}), R"(["a.b"])");
 }
 
 TEST(ReplaceTest, NonOverlappingLeftToRight) {

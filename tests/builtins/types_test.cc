@@ -47,6 +47,25 @@ TEST(ToNumberTest, AcceptsWhatGoParseFloatAccepts) {
   EXPECT_EQ(Eval("to_number", {R"("12345678901234567890")"}), "12345678901234567890");
 }
 
+// Strings that are JSON number literals are read directly; the rest go
+// through Go's ParseFloat syntax. Both must agree on every value.
+TEST(ToNumberTest, JsonLiteralsAndTheRest) {
+  EXPECT_EQ(Eval("to_number", {R"("84.8")"}), "84.8");
+  EXPECT_EQ(Eval("to_number", {R"("-3")"}), "-3");
+  EXPECT_EQ(Eval("to_number", {R"("-0")"}), "0");
+  EXPECT_EQ(Eval("to_number", {R"("0.1")"}), "0.1");
+  EXPECT_EQ(Eval("to_number", {R"("1E3")"}), "1000");
+  EXPECT_EQ(Eval("to_number", {R"("2.5e-3")"}), "0.0025");
+  EXPECT_EQ(Eval("to_number", {R"("007")"}), "7");
+  EXPECT_EQ(Eval("to_number", {R"("1e308")"}), "1e+308");
+  EXPECT_EQ(Eval("to_number", {R"("1e309")"}),
+            R"(error: to_number: strconv.ParseFloat: parsing "1e309": value out of range)");
+  EXPECT_EQ(Eval("to_number", {R"("123456789012345678901234567890")"}),
+            "123456789012345678901234567890");
+  EXPECT_EQ(Eval("to_number", {R"("1.")"}), "1");
+  EXPECT_EQ(Eval("to_number", {R"("-.5")"}), "-0.5");
+}
+
 TEST(ToNumberTest, Errors) {
   EXPECT_EQ(Eval("to_number", {R"("broken")"}),
             R"(error: to_number: strconv.ParseFloat: parsing "broken": invalid syntax)");

@@ -80,6 +80,26 @@ TEST(UnitsParseBytesTest, Suffixes) {
   EXPECT_EQ(B("2e3kb"), "2000000");
 }
 
+// Digits and a unit of letters take a short path when the product fits
+// int64; the exact path handles the rest. The two must agree.
+TEST(UnitsParseBytesTest, PlainAmounts) {
+  EXPECT_EQ(B("256Mi"), "268435456");
+  EXPECT_EQ(B("512"), "512");
+  EXPECT_EQ(B("0"), "0");
+  EXPECT_EQ(B("007kb"), "7000");
+  EXPECT_EQ(B("5e"), "5000000000000000000");    // 'e' is exa unless digits follow
+  EXPECT_EQ(B("5E"), "5000000000000000000");
+  EXPECT_EQ(B("5e1"), "50");                    // an exponent, no unit
+  EXPECT_EQ(B("7EiB"), "8070450532247928832");  // fits int64
+  EXPECT_EQ(B("8EiB"), "9223372036854775808");  // does not: the exact path
+  EXPECT_EQ(B("999999999999999999"), "999999999999999999");
+  EXPECT_EQ(B("9999999999999999999"), "9999999999999999999");  // 19 digits
+  EXPECT_EQ(B("123456789012345678901234567890kb"), "123456789012345678901234567890000");
+  EXPECT_EQ(B("10\\\"Mi"), "10485760");  // quotes are dropped
+  EXPECT_EQ(B("10mibb"), "error: units.parse_bytes: byte unit mibb not recognized");
+  EXPECT_EQ(B("10k1"), "error: units.parse_bytes: byte unit k1 not recognized");
+}
+
 TEST(UnitsParseBytesTest, Errors) {
   EXPECT_EQ(B(""), "error: units.parse_bytes: no byte amount provided");
   EXPECT_EQ(B("GB"), "error: units.parse_bytes: no byte amount provided");

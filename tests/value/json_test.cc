@@ -3,6 +3,7 @@
 
 #include <random>
 #include <string>
+#include <utility>
 
 #include "base/limits.h"
 #include "gmock/gmock.h"
@@ -62,6 +63,46 @@ TEST(JsonTest, OutputEscaping) {
   EXPECT_EQ(ToJson(Value::String("\xc0\xaf")), R"("\ufffd\ufffd")");            // overlong
   EXPECT_EQ(ToJson(Value::String(std::string(30, 'x') + "\"")),
             "\"" + std::string(30, 'x') + "\\\"\"");
+}
+
+TEST(JsonTest, EscapesAtEveryPositionOfLongStrings) {
+  // The writer scans 16 bytes at a time; a byte to escape must be found
+  // wherever it falls, and runs around it copied whole.
+  const std::pair<std::string_view, std::string_view> specials[] = {
+      {"\"", "\\\""},          {"\n", "\\n"},   {"\xff", "\\ufffd"},
+      {"\xe2\x80\xa8", "\\u2028"}, {"\xc3\xa9", "\xc3\xa9"}, {"<", "<"},
+  };
+  for (size_t n = 1; n <= 40; ++n) {
+    for (size_t at = 0; at < n; ++at) {
+      for (const auto& [special, escaped] : specials) {
+        std::string s(n, 'x');
+        s.replace(at, 1, special);
+        auto quoted = [&](std::string_view middle) {
+          std::string tail(n - at - 1, 'x');
+          return "\"" + std::string(at, 'x') + std::string(middle) + tail + "\"";
+        };
+        EXPECT_EQ(ToJson(Value::String(s)), quoted(escaped)) << n << " " << at;
+        std::string out;
+        value::AppendJsonString(&out, s);
+        EXPECT_EQ(out, quoted(escaped)) << n << " " << at;
+        if (special == "<") {
+          out.clear();
+          value::AppendJsonString(&out, s, /*escape_html=*/true);
+          EXPECT_EQ(out, quoted("\\u003c")) << n << " " << at;
+        }
+      }
+    }
+  }
+  // Output longer than the writer's buffer arrives whole.
+  ArrayBuilder b;
+  std::string expected = "[";
+  for (int i = 0; i < 3000; ++i) {
+    b.Add(Value::String("item-" + std::to_string(i)));
+    expected += (i > 0 ? ",\"item-" : "\"item-") + std::to_string(i) + "\"";
+  }
+  EXPECT_EQ(ToJson(b.Build()), expected + "]");
+  std::string huge(100000, 'y');
+  EXPECT_EQ(ToJson(Value::String(huge)), "\"" + huge + "\"");
 }
 
 TEST(JsonTest, SetsAndNonStringKeys) {
@@ -140,6 +181,92 @@ TEST(JsonTest, ErrorsCarryOffsets) {
     EXPECT_THAT(ParseJson(c.json),
                 StatusIs(ErrorCode::kJsonError, HasSubstr("invalid JSON at " + c.message)))
         << c.json;
+  }
+}
+
+TEST(JsonTest, NumberErrorsNameTheWholeToken) {
+  EXPECT_THAT(ParseJson("[01]"), StatusIs(ErrorCode::kJsonError,
+                                          HasSubstr("offset 1: invalid number 01")));
+  EXPECT_THAT(ParseJson(R"({"a":12x,"b":1})"),
+              StatusIs(ErrorCode::kJsonError, HasSubstr("offset 5: invalid number 12x")));
+  EXPECT_THAT(ParseJson("[-]"), StatusIs(ErrorCode::kJsonError,
+                                         HasSubstr("offset 1: invalid number -")));
+  EXPECT_THAT(ParseJson("1e99999999999"),
+              StatusIs(ErrorCode::kJsonError, HasSubstr("offset 0: invalid number 1e99999999999")));
+  EXPECT_THAT(ParseJson("[1,tru]"),
+              StatusIs(ErrorCode::kJsonError, HasSubstr("offset 3: invalid character")));
+  EXPECT_THAT(ParseJson("[\"a\"\n"),
+              StatusIs(ErrorCode::kJsonError, HasSubstr("offset 5: unexpected end of input")));
+  EXPECT_THAT(ParseJson("\"abc"), StatusIs(ErrorCode::kJsonError,
+                                           HasSubstr("offset 4: unclosed string")));
+}
+
+TEST(JsonTest, StringsOfEveryLengthMatchValueString) {
+  // The parser builds short strings itself; they must be the very Value
+  // Value::String() makes (operator== on inline strings compares bytes).
+  for (bool use_arena : {true, false}) {
+    Arena arena;
+    for (size_t n = 0; n <= 40; ++n) {
+      std::string s;
+      for (size_t i = 0; i < n; ++i) s.push_back(static_cast<char>('a' + i % 26));
+      for (const std::string& text : {s, s + "\xc3\xa9", s + "\\n"}) {
+        ASSERT_OK_AND_ASSIGN(Value v, ParseJson("[\"" + text + "\"," + "\"" + text + "\"]",
+                                                use_arena ? &arena : nullptr));
+        std::string want = text.size() >= 2 && text.substr(text.size() - 2) == "\\n"
+                               ? text.substr(0, text.size() - 2) + "\n"
+                               : text;
+        Value expected = Value::String(want);
+        for (size_t k = 0; k < 2; ++k) {
+          EXPECT_EQ(v[k], expected) << text;
+          EXPECT_EQ(v[k].is_inline_string(), expected.is_inline_string()) << text;
+          if (expected.is_inline_string()) {
+            EXPECT_EQ(v[k].raw_lo(), expected.raw_lo()) << text;
+            EXPECT_EQ(v[k].raw_hi(), expected.raw_hi()) << text;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(JsonTest, ShortDecimalsMatchValueNumber) {
+  // Plain decimals of up to 15 digits take a fast path; each must be the
+  // canonical Value that Value::Number() (the exact parser) gives.
+  std::mt19937_64 rng(99);
+  for (int t = 0; t < 20000; ++t) {
+    int int_digits = 1 + static_cast<int>(rng() % 8);
+    int frac_digits = static_cast<int>(rng() % 8);
+    std::string text = rng() % 3 == 0 ? "-" : "";
+    for (int i = 0; i < int_digits; ++i) {
+      const bool lead = i == 0 && int_digits > 1;  // no leading zero
+      text.push_back(static_cast<char>('0' + (lead ? 1 + rng() % 9 : rng() % 10)));
+    }
+    if (frac_digits > 0) {
+      text.push_back('.');
+      for (int i = 0; i < frac_digits; ++i) text.push_back(static_cast<char>('0' + rng() % 10));
+    }
+    ASSERT_OK_AND_ASSIGN(Value parsed, ParseJson(text));
+    ASSERT_OK_AND_ASSIGN(Value exact, Value::Number(text));
+    EXPECT_EQ(parsed.raw_lo(), exact.raw_lo()) << text;
+    EXPECT_EQ(parsed.raw_hi(), exact.raw_hi()) << text;
+  }
+}
+
+TEST(JsonTest, UnsortedAndRepeatedKeysInArenaObjects) {
+  Arena arena;
+  std::string big = "{";
+  for (int i = 40; i > 0; --i) {
+    big += "\"k" + std::to_string(i % 25) + "\":" + std::to_string(i) + ",";
+  }
+  big += "\"a-key-longer-than-thirteen\":0}";
+  for (Arena* a : {&arena, static_cast<Arena*>(nullptr)}) {
+    EXPECT_EQ(ToJson(*ParseJson(R"({"c":1,"a-long-key-here":2,"b":3,"a":4})", a)),
+              R"({"a":4,"a-long-key-here":2,"b":3,"c":1})");
+    EXPECT_EQ(ToJson(*ParseJson(R"({"b":1,"a":2,"b":3,"a":4,"b":5})", a)), R"({"a":4,"b":5})");
+    ASSERT_OK_AND_ASSIGN(Value v, ParseJson(big, a));
+    EXPECT_EQ(v.size(), 26u);
+    EXPECT_EQ(*v.Get("k3"), Value::Int(3));  // 28 came first, 3 last
+    EXPECT_EQ(*v.Get("a-key-longer-than-thirteen"), Value::Int(0));
   }
 }
 
