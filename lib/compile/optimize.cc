@@ -363,16 +363,7 @@ class FunctionPasses {
     bool changed = false;
     for (uint32_t acc = 0; acc < f_.num_accumulators; ++acc) {
       std::vector<uint32_t> inits, adds, finishes;
-      bool other = false;
-      for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
-        const Instr& in = code_[pc];
-        if (in.op == Op::kAccInit && in.a == acc) inits.push_back(pc);
-        if (in.op == Op::kAccAdd && in.a == acc) adds.push_back(pc);
-        if (in.op == Op::kAccPut && in.a == acc) other = true;
-        if (in.op == Op::kAccFinish && in.b == acc) finishes.push_back(pc);
-      }
-      if (other || inits.size() != 1 || adds.empty() || finishes.size() != 1) continue;
-      if (code_[inits[0]].b != static_cast<uint32_t>(vm::AccKind::kValue)) continue;
+      if (!ValueAccumulator(acc, &inits, &adds, &finishes)) continue;
       const uint32_t fin = finishes[0];
       std::vector<uint32_t> path;  // the Jumps from the AccAdds to the AccFinish
       bool straight = true;
@@ -431,16 +422,7 @@ class FunctionPasses {
     bool changed = false;
     for (uint32_t acc = 0; acc < f_.num_accumulators; ++acc) {
       std::vector<uint32_t> inits, adds, finishes;
-      bool other = false;
-      for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
-        const Instr& in = code_[pc];
-        if (in.op == Op::kAccInit && in.a == acc) inits.push_back(pc);
-        if (in.op == Op::kAccAdd && in.a == acc) adds.push_back(pc);
-        if (in.op == Op::kAccPut && in.a == acc) other = true;
-        if (in.op == Op::kAccFinish && in.b == acc) finishes.push_back(pc);
-      }
-      if (other || inits.size() != 1 || adds.empty() || finishes.size() != 1) continue;
-      if (code_[inits[0]].b != static_cast<uint32_t>(vm::AccKind::kValue)) continue;
+      if (!ValueAccumulator(acc, &inits, &adds, &finishes)) continue;
       const uint32_t fin = finishes[0];
       if (fin + 1 >= f_.end_pc || code_[fin + 1].op != Op::kReturn ||
           code_[fin + 1].a != code_[fin].a) {
@@ -473,6 +455,22 @@ class FunctionPasses {
       changed = true;
     }
     return changed;
+  }
+
+  // Whether accumulator [acc] is a value accumulator with one AccInit, one
+  // AccFinish, some AccAdds and no AccPut; their pcs go to the vectors.
+  bool ValueAccumulator(uint32_t acc, std::vector<uint32_t>* inits, std::vector<uint32_t>* adds,
+                        std::vector<uint32_t>* finishes) const {
+    bool put = false;
+    for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
+      const Instr& in = code_[pc];
+      if (in.op == Op::kAccInit && in.a == acc) inits->push_back(pc);
+      if (in.op == Op::kAccAdd && in.a == acc) adds->push_back(pc);
+      if (in.op == Op::kAccPut && in.a == acc) put = true;
+      if (in.op == Op::kAccFinish && in.b == acc) finishes->push_back(pc);
+    }
+    return !put && inits->size() == 1 && !adds->empty() && finishes->size() == 1 &&
+           code_[(*inits)[0]].b == static_cast<uint32_t>(vm::AccKind::kValue);
   }
 
   // Whether control from [from] reaches [to] through Nops and Jumps only,
