@@ -272,12 +272,6 @@ absl::StatusOr<Value> Split(BuiltinContext& ctx, std::span<const Value> args) {
     out.Add(args[0]);
     return out.Build();
   }
-  size_t pieces = 2;
-  for (size_t pos = find(first + sep.size()); pos != std::string_view::npos;
-       pos = find(pos + sep.size())) {
-    ++pieces;
-  }
-  out.Reserve(pieces);
   size_t start = 0;
   for (size_t pos = first; pos != std::string_view::npos; pos = find(start)) {
     out.Add(Value::String(s.substr(start, pos - start), ctx.arena));
