@@ -33,6 +33,8 @@ class CompiledPolicy {
  public:
   std::shared_ptr<const vm::BoundProgram> program;
   Value data;
+  // vm::ResolveDataPaths(program, data): every LoadData answered by a load.
+  std::vector<Value> data_paths;
   // Own the cells of `data`.
   std::vector<std::shared_ptr<Arena>> data_arenas;
   // Owns the custom builtins `program` calls.
@@ -138,6 +140,7 @@ struct Engine::State {
     policy->custom_builtins = custom_builtins;
     VERDICT_RETURN_IF_ERROR(
         api::AddBundleData(bundles.get(), &policy->data, &policy->data_arenas));
+    policy->data_paths = vm::ResolveDataPaths(policy->program->program(), policy->data);
     return std::shared_ptr<const CompiledPolicy>(std::move(policy));
   }
 };
@@ -288,6 +291,7 @@ namespace {
 vm::EvalOptions VmOptions(const CompiledPolicy& policy, const EvalOptions& options) {
   vm::EvalOptions vm_options;
   vm_options.data = policy.data;
+  vm_options.data_paths = policy.data_paths;
   vm_options.strict_builtin_errors = options.strict_builtin_errors;
   vm_options.max_instructions = options.max_instructions;
   vm_options.replay = options.replay;

@@ -240,6 +240,24 @@ const Value* Value::Get(const Value& key) const {
   if (!is_object()) return nullptr;
   const auto* o = static_cast<const ObjectCell*>(cell());
   const ObjectEntry* entries = o->entries();
+  if (key.is_inline_string()) {
+    // The common key: equal only to a key with the same 16 bytes (inline
+    // strings are canonical), so no string is looked at.
+    const uint64_t lo = key.raw_lo(), hi = key.raw_hi();
+    auto same = [lo, hi](const Value& m) { return m.raw_lo() == lo && m.raw_hi() == hi; };
+    if (o->index != nullptr) {
+      const std::string_view text = key.as_string();
+      const ObjectEntry* e = Probe(
+          o->index, o->index_mask, entries, HashBytes(text.data(), text.size()),
+          [](const ObjectEntry& m) -> const Value& { return m.key; }, same);
+      return e ? &e->value : nullptr;
+    }
+    for (size_t i = 0; i < o->size; ++i) {
+      if (same(entries[i].key)) return &entries[i].value;
+    }
+    return nullptr;
+  }
+  if (key.is_string()) return Get(key.as_string());
   if (o->index != nullptr) {
     const ObjectEntry* e = Probe(
         o->index, o->index_mask, entries, Hash(key),

@@ -26,6 +26,7 @@
 #include "vm/interp.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -156,13 +157,36 @@ __attribute__((always_inline)) inline const Value* IndexOf(const Value& coll, co
       return &coll[static_cast<size_t>(i)];
     }
     case Kind::kObject:
-      // The string_view lookup compares short keys as 16 raw bytes.
-      return key.is_string() ? coll.Get(key.as_string()) : coll.Get(key);
+      return coll.Get(key);
     case Kind::kSet:
       return coll.Contains(key) ? &key : nullptr;
     default:
       return nullptr;
   }
+}
+
+// coll[key] for a constant key, tried first at the position [hint] names
+// (EvalContext::hints_) and updating it after a search. Positions past
+// 255 are not remembered; non-objects and other keys go to IndexOf.
+__attribute__((always_inline)) inline const Value* IndexHinted(const Value& coll,
+                                                               const Value& key,
+                                                               uint8_t* hint) {
+  if (!coll.is_object() || !key.is_inline_string()) return IndexOf(coll, key);
+  const std::span<const ObjectEntry> entries = coll.entries();
+  const size_t guess = *hint;
+  if (guess < entries.size() && entries[guess].key.raw_lo() == key.raw_lo() &&
+      entries[guess].key.raw_hi() == key.raw_hi()) {
+    return &entries[guess].value;
+  }
+  const Value* v = coll.Get(key);
+  if (v != nullptr) {
+    const auto pos = static_cast<size_t>(
+        reinterpret_cast<const ObjectEntry*>(reinterpret_cast<const char*>(v) -
+                                             offsetof(ObjectEntry, value)) -
+        entries.data());
+    if (pos <= 0xff) *hint = static_cast<uint8_t>(pos);
+  }
+  return v;
 }
 
 // Follows [path] from [root]; nullptr when any step is undefined.
@@ -194,8 +218,13 @@ void EvalContext::Reset() {
   // Drop every Value that may point into the arena before resetting it.
   // Overwriting an arena Value never reads its cell, so the order does not
   // matter for safety, only for not keeping heap cells alive.
-  static const Value kUndefined;
-  for (size_t i = 0; i < regs_high_; ++i) Set(regs_[i], kUndefined);
+  // Only counted Values need their destructor; then all bytes go to zero,
+  // which is the undefined Value (value.h's layout).
+  Value* regs = regs_.data();
+  for (size_t i = 0; i < regs_high_; ++i) {
+    if (__builtin_expect(regs[i].is_counted(), 0)) regs[i] = Value();
+  }
+  if (regs_high_ != 0) std::memset(static_cast<void*>(regs), 0, regs_high_ * sizeof(Value));
   regs_high_ = 0;
   for (size_t i = 0; i < accs_high_; ++i) accs_[i].items.clear();
   accs_high_ = 0;
@@ -204,6 +233,20 @@ void EvalContext::Reset() {
   overrides_.clear();
   input_ = Value();
   arena_.Reset();
+}
+
+// --- Data paths ----------------------------------------------------------------
+
+std::vector<Value> ResolveDataPaths(const Program& program, const Value& data) {
+  std::vector<Value> out(program.constants.size());
+  const Value root = data.is_undefined() ? Value::EmptyObject() : data;
+  for (const Instr& in : program.code) {
+    if (in.op != Op::kLoadData || in.b >= out.size()) continue;
+    const Value& path = program.constants[in.b];
+    if (!path.is_array()) continue;  // the verifier rejects such programs
+    if (const Value* v = Walk(root, path.items())) out[in.b] = *v;
+  }
+  return out;
 }
 
 // --- Interpreter ---------------------------------------------------------------
@@ -220,7 +263,10 @@ class Interpreter {
         max_depth_(options.max_call_depth == 0 ? limits::kMaxCallDepth
                                                : options.max_call_depth),
         empty_data_(Value::EmptyObject()),
-        data_root_(options.data.is_undefined() ? &empty_data_ : &options.data) {}
+        data_root_(options.data.is_undefined() ? &empty_data_ : &options.data),
+        data_paths_(options.data_paths.size() == bound.program().constants.size()
+                        ? options.data_paths
+                        : std::span<const Value>()) {}
 
   absl::StatusOr<Value> Start(uint32_t function, std::span<const Value> args);
 
@@ -247,6 +293,7 @@ class Interpreter {
   }
   absl::Status PushFrame(uint32_t callee, uint32_t call_pc, size_t args_at, uint32_t nargs,
                          bool memoize);
+  [[gnu::cold, gnu::noinline]] absl::Status CallLimitError(uint32_t call_pc) const;
   absl::Status PushMockFrame(uint32_t replacement, uint32_t call_pc, size_t args_at,
                              uint32_t nargs);
   void EnsureAccs(size_t n);
@@ -284,6 +331,7 @@ class Interpreter {
   const uint32_t max_depth_;
   const Value empty_data_;   // `data` when the caller gave none
   const Value* data_root_;
+  const std::span<const Value> data_paths_;  // empty: walk data_root_
   size_t record_start_ = 0;  // o_.record's size when this evaluation began
 };
 
@@ -298,33 +346,46 @@ absl::Status Interpreter::Poll(uint32_t pc, uint64_t steps) const {
   return absl::OkStatus();
 }
 
-void Interpreter::EnsureAccs(size_t n) {
-  if (n > c_.accs_.size()) c_.accs_.resize(std::max(n, 2 * c_.accs_.size()));
+inline void Interpreter::EnsureAccs(size_t n) {
+  if (__builtin_expect(n > c_.accs_.size(), 0)) c_.accs_.resize(std::max(n, 2 * c_.accs_.size()));
   if (n > c_.accs_high_) c_.accs_high_ = n;
 }
 
-absl::Status Interpreter::PushFrame(uint32_t callee, uint32_t call_pc, size_t args_at,
-                                    uint32_t nargs, bool memoize) {
-  if (c_.frames_.size() >= max_depth_) {
+absl::Status Interpreter::CallLimitError(uint32_t call_pc) const {
+  if (c_.depth_ >= max_depth_) {
     return ErrorAt(call_pc, ErrorCode::kEvalLimitError,
                    absl::StrCat("call depth limit of ", max_depth_, " exceeded"));
   }
-  const Frame& cur = c_.frames_.back();
+  return ErrorAt(call_pc, ErrorCode::kEvalLimitError, "register stack exhausted");
+}
+
+// The errors stay out of line.
+absl::Status Interpreter::PushFrame(uint32_t callee, uint32_t call_pc, size_t args_at,
+                                    uint32_t nargs, bool memoize) {
+  if (__builtin_expect(c_.depth_ >= max_depth_, 0)) return CallLimitError(call_pc);
+  const Frame& cur = c_.frames_[c_.depth_ - 1];
   const Function& cur_fn = p_.functions[cur.function];
   const Function& fn = p_.functions[callee];
   size_t base = size_t{cur.base} + cur_fn.num_registers;
   size_t need = base + fn.num_registers;
-  if (need > std::numeric_limits<uint32_t>::max()) {
-    return ErrorAt(call_pc, ErrorCode::kEvalLimitError, "register stack exhausted");
+  if (__builtin_expect(need > std::numeric_limits<uint32_t>::max(), 0)) {
+    return CallLimitError(call_pc);
   }
-  if (need > c_.regs_.size()) c_.regs_.resize(std::max(need, 2 * c_.regs_.size()));
+  if (__builtin_expect(need > c_.regs_.size(), 0)) {
+    c_.regs_.resize(std::max(need, 2 * c_.regs_.size()));
+  }
   if (need > c_.regs_high_) c_.regs_high_ = need;
-  for (uint32_t i = 0; i < nargs; ++i) c_.regs_[base + i] = c_.regs_[args_at + i];
-  size_t acc_base = size_t{cur.acc_base} + cur_fn.num_accumulators;
+  Value* regs = c_.regs_.data();
+  for (uint32_t i = 0; i < nargs; ++i) Set(regs[base + i], regs[args_at + i]);
+  const size_t acc_base = size_t{cur.acc_base} + cur_fn.num_accumulators;
+  const uint32_t overrides = static_cast<uint32_t>(c_.overrides_.size());
   EnsureAccs(acc_base + fn.num_accumulators);
-  c_.frames_.push_back(Frame{callee, static_cast<uint32_t>(base),
-                             static_cast<uint32_t>(acc_base), call_pc, c_.gen_,
-                             static_cast<uint32_t>(c_.overrides_.size()), memoize});
+  if (__builtin_expect(c_.depth_ == c_.frames_.size(), 0)) {
+    c_.frames_.resize(std::max<size_t>(16, 2 * c_.frames_.size()));
+  }
+  c_.frames_[c_.depth_++] = Frame{callee, static_cast<uint32_t>(base),
+                                  static_cast<uint32_t>(acc_base), call_pc, c_.gen_,
+                                  overrides, memoize};
   ++c_.stats_.calls;
   return absl::OkStatus();
 }
@@ -340,7 +401,7 @@ absl::Status Interpreter::PushMockFrame(uint32_t replacement, uint32_t call_pc,
   barrier.kind = OverrideKind::kBarrier;
   PushOverride(std::move(barrier));
   VERDICT_RETURN_IF_ERROR(PushFrame(replacement, call_pc, args_at, nargs, /*memoize=*/false));
-  c_.frames_.back().mock = true;
+  c_.frames_[c_.depth_ - 1].mock = true;
   return absl::OkStatus();
 }
 
@@ -523,7 +584,7 @@ absl::Status Interpreter::AccAdd(uint32_t pc, Accumulator& acc, const Value& v) 
       if (acc.items.empty()) {
         acc.items.push_back(v);
       } else if (acc.items[0] != v) {
-        const Function& f = p_.functions[c_.frames_.back().function];
+        const Function& f = p_.functions[c_.frames_[c_.depth_ - 1].function];
         return ErrorAt(pc, ErrorCode::kEvalConflictError, ConflictMessage(f));
       }
       return absl::OkStatus();
@@ -695,10 +756,10 @@ void Interpreter::Trace(const Instr* ip, const Value* R) const {
     o_.contributions->push_back(pc);
   }
   if (o_.trace == nullptr && !TraceFromEnvironment()) return;  // contributions only
-  const Frame& f = c_.frames_.back();
+  const Frame& f = c_.frames_[c_.depth_ - 1];
   std::string pc_text = absl::StrCat(pc);
   if (pc_text.size() < 5) pc_text.insert(0, 5 - pc_text.size(), ' ');
-  std::string line = absl::StrCat(std::string(2 * (c_.frames_.size() - 1), ' '), pc_text,
+  std::string line = absl::StrCat(std::string(2 * (c_.depth_ - 1), ' '), pc_text,
                                   "  ", FormatInstr(p_, pc));
   if (line.size() < 56) line.append(56 - line.size(), ' ');
   line += " |";
@@ -724,11 +785,16 @@ void Interpreter::Trace(const Instr* ip, const Value* R) const {
 #endif
 
 template <bool kTrace>
-absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
+absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
+  // Counted in a local (a register): through the reference it would be a
+  // load, an increment and a store in memory on every dispatch. Every exit
+  // goes through VERDICT_LEAVE, which hands the count back.
+  uint64_t steps = 0;
   const Instr* const code = p_.code.data();
   const Value* const K = p_.constants.data();
   const Function* const F = p_.functions.data();
-  const Instr* ip = code + F[c_.frames_.back().function].entry_pc;
+  uint32_t* const H = c_.hints_.data();  // one per instruction (Start sized it)
+  const Instr* ip = code + F[c_.frames_[c_.depth_ - 1].function].entry_pc;
   Value* R = c_.regs_.data();
   Accumulator* A = c_.accs_.data();
   Value ret;          // the value a Return hands to do_return
@@ -738,7 +804,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
 // Frame registers and accumulators, reloaded after calls and returns.
 #define VERDICT_RELOAD()                               \
   do {                                                 \
-    const Frame& f_ = c_.frames_.back();               \
+    const Frame& f_ = c_.frames_[c_.depth_ - 1];       \
     R = c_.regs_.data() + f_.base;                     \
     A = c_.accs_.data() + f_.acc_base;                 \
   } while (0)
@@ -753,13 +819,19 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
   do {                                                                      \
     if (__builtin_expect(steps >= budget_, 0) ||                            \
         (o_.cancel != nullptr && o_.cancel->load(std::memory_order_relaxed))) { \
-      return Poll(PC(), steps);                                             \
+      VERDICT_LEAVE(Poll(PC(), steps));                                             \
     }                                                                       \
   } while (0)
+#define VERDICT_LEAVE(result) \
+  do {                        \
+    steps_out = steps;        \
+    return (result);          \
+  } while (0)
+#define VERDICT_LEAVE_ERROR(...) VERDICT_LEAVE(ErrorAt(__VA_ARGS__))
 #define VERDICT_TRY(expr)                    \
   do {                                       \
     absl::Status s_ = (expr);                \
-    if (__builtin_expect(!s_.ok(), 0)) return s_; \
+    if (__builtin_expect(!s_.ok(), 0)) VERDICT_LEAVE(s_); \
   } while (0)
 
 #if VERDICT_VM_COMPUTED_GOTO
@@ -808,14 +880,22 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
       vmcase(LoadInput) {
         const Value* v = &c_.input_;
         if (v->is_undefined()) vmfail;
-        for (const Value& key : KB.items()) {
-          v = IndexOf(*v, key);
+        const std::span<const Value> path = KB.items();
+        uint8_t* hints = reinterpret_cast<uint8_t*>(&H[PC()]);
+        for (size_t i = 0; i < path.size(); ++i) {
+          v = i < sizeof(uint32_t) ? IndexHinted(*v, path[i], &hints[i]) : IndexOf(*v, path[i]);
           if (v == nullptr) vmfail;
         }
         Set(RA, *v);
         vmnext;
       }
       vmcase(LoadData) {
+        if (c_.data_overrides_ == 0 && !data_paths_.empty()) {
+          const Value& v = data_paths_[ip->b];
+          if (v.is_undefined()) vmfail;
+          Set(RA, v);
+          vmnext;
+        }
         if (!LoadData(KB, &RA)) vmfail;
         vmnext;
       }
@@ -872,7 +952,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
         vmnext;
       }
       vmcase(IndexConst) {
-        const Value* v = IndexOf(RB, KC);
+        const Value* v = IndexHinted(RB, KC, reinterpret_cast<uint8_t*>(&H[PC()]));
         if (v == nullptr) vmfail;
         Set(RA, *v);
         vmnext;
@@ -925,7 +1005,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
         ArrayBuilder b(&c_.arena_);
         b.Reserve(ip->n);
         for (uint32_t i = 0; i < ip->n; ++i) {
-          if (R[ip->b + i].is_undefined()) return UndefinedOperand(PC());
+          if (R[ip->b + i].is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
           b.Add(R[ip->b + i]);
         }
         RA = b.Build();
@@ -939,7 +1019,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
         SetBuilder b(&c_.arena_);
         b.Reserve(ip->n);
         for (uint32_t i = 0; i < ip->n; ++i) {
-          if (R[ip->b + i].is_undefined()) return UndefinedOperand(PC());
+          if (R[ip->b + i].is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
           b.Add(R[ip->b + i]);
         }
         RA = b.Build();
@@ -955,7 +1035,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
         for (uint32_t i = 0; i < ip->n; ++i) {
           const Value& key = R[ip->b + 2 * i];
           const Value& value = R[ip->b + 2 * i + 1];
-          if (key.is_undefined() || value.is_undefined()) return UndefinedOperand(PC());
+          if (key.is_undefined() || value.is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
           b.Add(key, value);
         }
         bool conflict = false;
@@ -985,7 +1065,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
       vmcase(AccPut) {
         Accumulator& acc = A[ip->a];
         if (acc.kind != AccKind::kObject || RB.is_undefined() || RC.is_undefined()) {
-          return ErrorAt(PC(), ErrorCode::kEvalInternalError,
+          VERDICT_LEAVE_ERROR(PC(), ErrorCode::kEvalInternalError,
                          "AccPut needs an object accumulator and defined registers");
         }
         acc.items.push_back(RB);
@@ -1013,7 +1093,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
                                       static_cast<size_t>(R - c_.regs_.data()) + ip->c,
                                       ip->n));
             VERDICT_RELOAD();
-            ip = code + F[c_.frames_.back().function].entry_pc;
+            ip = code + F[c_.frames_[c_.depth_ - 1].function].entry_pc;
             continue;
           }
         }
@@ -1036,7 +1116,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
                                       static_cast<size_t>(R - c_.regs_.data()) + ip->c,
                                       ip->n));
             VERDICT_RELOAD();
-            ip = code + F[c_.frames_.back().function].entry_pc;
+            ip = code + F[c_.frames_[c_.depth_ - 1].function].entry_pc;
             continue;
           }
         }
@@ -1045,7 +1125,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
           EvalContext::MemoEntry& m = c_.memo_[callee];
           if (m.gen == c_.gen_) {
             if (m.state == EvalContext::MemoState::kRunning) {
-              return ErrorAt(PC(), ErrorCode::kEvalInternalError,
+              VERDICT_LEAVE_ERROR(PC(), ErrorCode::kEvalInternalError,
                              absl::StrCat("recursive evaluation of ", Absl(F[callee].name)));
             }
             ++c_.stats_.memo_hits;
@@ -1077,8 +1157,8 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
                               static_cast<size_t>(R - c_.regs_.data()) + ip->c, ip->n,
                               memoize));
         if (memo_args != kNoReg) {
-          c_.frames_.back().call_memo_args = memo_args;
-          c_.frames_.back().call_memo_hash = memo_hash;
+          c_.frames_[c_.depth_ - 1].call_memo_args = memo_args;
+          c_.frames_[c_.depth_ - 1].call_memo_hash = memo_hash;
         }
         VERDICT_RELOAD();
         ip = code + F[callee].entry_pc;
@@ -1086,7 +1166,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
       }
 
       vmcase(Return) {
-        ret = RA;
+        Set(ret, RA);
         goto do_return;
       }
       vmcase(ReturnUndefined) {
@@ -1095,7 +1175,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
       }
 
       vmcase(WithInput) {
-        if (RC.is_undefined()) return UndefinedOperand(PC());
+        if (RC.is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
         Override o{};
         o.kind = OverrideKind::kInput;
         o.value = c_.input_;
@@ -1105,7 +1185,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
         vmnext;
       }
       vmcase(WithData) {
-        if (RC.is_undefined()) return UndefinedOperand(PC());
+        if (RC.is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
         Override o{};
         o.kind = OverrideKind::kData;
         o.path = KB;
@@ -1131,7 +1211,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
         vmnext;
       }
       vmcase(WithValue) {
-        if (RC.is_undefined()) return UndefinedOperand(PC());
+        if (RC.is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
         Override o{};
         o.kind = OverrideKind::kValue;
         o.target_is_builtin = ip->n == 1;
@@ -1145,29 +1225,29 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
         vmnext;
       }
       vmcase(Fail) {
-        return ErrorAt(PC(), static_cast<ErrorCode>(ip->c), KB.as_string());
+        VERDICT_LEAVE_ERROR(PC(), static_cast<ErrorCode>(ip->c), KB.as_string());
       }
     }
     // Every handler above leaves by a jump; nothing falls out of the dispatch.
     __builtin_unreachable();
 
   do_return: {
-    Frame done = c_.frames_.back();
+    const Frame done = c_.frames_[c_.depth_ - 1];
     if (__builtin_expect(done.overrides != c_.overrides_.size(), 0)) {
       // A `with` left open: values computed under it must not escape.
-      return ErrorAt(PC(), ErrorCode::kEvalInternalError,
+      VERDICT_LEAVE_ERROR(PC(), ErrorCode::kEvalInternalError,
                      "return with unbalanced with-overrides");
     }
-    c_.frames_.pop_back();
+    --c_.depth_;
     if (__builtin_expect(done.mock, 0)) VERDICT_TRY(PopOverrides(PC(), 1));  // its barrier
     if (done.memoize) {
       EvalContext::MemoEntry& m = c_.memo_[done.function];
       m.gen = done.memo_gen;
       m.state = EvalContext::MemoState::kDone;
-      m.value = ret;
+      Set(m.value, ret);
     }
     if (done.call_memo_args != kNoReg) StoreCallMemo(done, ret);
-    if (c_.frames_.empty()) return ret;
+    if (c_.depth_ == 0) VERDICT_LEAVE(ret);
     VERDICT_RELOAD();
     const Instr* call = code + done.call_pc;
     if (ret.is_undefined()) {
@@ -1189,6 +1269,8 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps) {
 #undef KC
 #undef VERDICT_POLL
 #undef VERDICT_TRY
+#undef VERDICT_LEAVE
+#undef VERDICT_LEAVE_ERROR
 #undef vmdispatch
 #undef vmcase
 #undef vmnext
@@ -1214,13 +1296,14 @@ absl::StatusOr<Value> Interpreter::Start(uint32_t function, std::span<const Valu
                                   args.size()));
   }
   if (o_.reset_arena) c_.Reset();
-  c_.frames_.clear();
+  c_.depth_ = 0;
   c_.overrides_.clear();
   c_.call_overrides_ = 0;
   c_.data_overrides_ = 0;
   c_.input_ = o_.input;
   c_.gen_ = ++c_.gen_counter_;
   if (c_.memo_.size() < p_.functions.size()) c_.memo_.resize(p_.functions.size());
+  if (c_.hints_.size() < p_.code.size()) c_.hints_.resize(p_.code.size());
   c_.call_memo_args_.clear();
   c_.call_memo_used_ = 0;
   c_.stats_ = EvalStats();
@@ -1233,7 +1316,8 @@ absl::StatusOr<Value> Interpreter::Start(uint32_t function, std::span<const Valu
   if (fn.num_registers > c_.regs_high_) c_.regs_high_ = fn.num_registers;
   for (size_t i = 0; i < args.size(); ++i) c_.regs_[i] = args[i];
   EnsureAccs(fn.num_accumulators);
-  c_.frames_.push_back(Frame{function, 0, 0, kNoReg, c_.gen_, 0, false});
+  if (c_.frames_.empty()) c_.frames_.resize(16);
+  c_.frames_[c_.depth_++] = Frame{function, 0, 0, kNoReg, c_.gen_, 0, false};
   ++c_.stats_.calls;
 
   uint64_t steps = 0;

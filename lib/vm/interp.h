@@ -68,12 +68,25 @@ class BoundProgram {
   std::vector<const builtins::BuiltinInfo*> builtins_;
 };
 
+// ResolveDataPaths()
+//
+// The base document [data] looked up at the path of every LoadData of
+// [program], once: entry b is the document at K[b] (undefined when the path
+// is missing, and for constants no LoadData uses). Data is immutable while
+// a policy is active, so a caller that keeps this beside the program and
+// the data (EvalOptions::data_paths) turns each LoadData into one load.
+std::vector<Value> ResolveDataPaths(const Program& program, const Value& data);
+
 // Per-evaluation settings.
 struct EvalOptions {
   // The input document; undefined means "no input" (LoadInput fails).
   Value input;
   // The base document root (`data`); undefined behaves as {}.
   Value data;
+  // ResolveDataPaths(program, data) for this program and data, or empty
+  // (LoadData then walks the document). Ignored unless it has one entry
+  // per constant, and while a `with data...` override is active.
+  std::span<const Value> data_paths;
   // Builtin errors raise (with their own code) instead of making the
   // expression undefined.
   bool strict_builtin_errors = false;
@@ -188,7 +201,15 @@ class EvalContext {
   builtins::BuiltinContext builtin_ctx_;
   std::vector<Value> regs_;
   size_t regs_high_ = 0;  // registers touched since the last clear
+  // Inline caches of IndexConst and LoadInput, one word per instruction:
+  // byte i is the position where step i's key was last found, tried
+  // before a search (objects of one shape keep a key at one position).
+  // Only ever a guess: a hint is checked against the key it stands for.
+  std::vector<uint32_t> hints_;
+  // The call stack: frames_[0, depth_). frames_ only grows (doubling), so
+  // a call writes into place instead of going through push_back.
   std::vector<Frame> frames_;
+  size_t depth_ = 0;
   std::vector<Accumulator> accs_;
   size_t accs_high_ = 0;
   std::vector<MemoEntry> memo_;

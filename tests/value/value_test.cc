@@ -296,6 +296,8 @@ TEST(ValueTest, LookupsSmallAndIndexed) {
     }
     EXPECT_EQ(o.Get("missing"), nullptr);
     EXPECT_EQ(o.Get("a_long_key_beyond_inline_missing"), nullptr);
+    EXPECT_EQ(o.Get(Str("missing")), nullptr);
+    EXPECT_EQ(o.Get(Str("a_long_key_beyond_inline_missing")), nullptr);
     EXPECT_EQ(o.Get(Value::Int(n)), nullptr);
     EXPECT_EQ(o.Get(Value::Double(0.5)), nullptr);
     EXPECT_FALSE(s.Contains(Str("missing")));

@@ -128,6 +128,60 @@ TEST_F(InterpTest, LoadInputWalksItsPath) {
   EXPECT_EQ(JsonOf(Again(fn_through_string, {}, options)), "undefined");
 }
 
+// IndexConst and LoadInput remember where a key was found (inline caches,
+// EvalContext::hints_); each answer must stay right whatever shape the
+// next object has.
+TEST_F(InterpTest, KeyPositionHintsNeverChangeAnswers) {
+  Assembler as;
+  uint32_t key = as.ConstJson(R"("k")");
+  uint32_t long_path = as.ConstJson(R"(["a","b","c","d","k"])");
+  uint32_t index = Simple(as, 2, 1, [&](Label fail) {
+    as.Emit(Op::kLoadInput, 0, as.ConstJson("[]"), 0, fail);
+    as.Emit(Op::kIndexConst, 1, 0, key, fail);
+  });
+  uint32_t walk = Simple(as, 1, 0, [&](Label fail) {
+    as.Emit(Op::kLoadInput, 0, long_path, 0, fail);
+  });
+  // An object with "k" at [position] among [size] keys.
+  auto shaped = [](int size, int position) {
+    std::string json = "{";
+    for (int i = 0, other = 0; i < size; ++i) {
+      if (i > 0) json += ",";
+      if (i == position) {
+        json += "\"k\":" + std::to_string(position);
+      } else {
+        // Keys sort around "k": "a.." before it, "z.." after it.
+        json += std::string("\"") + (i < position ? "a" : "z") + std::to_string(other++) +
+                "\":-1";
+      }
+    }
+    return json + "}";
+  };
+  bool first = true;
+  for (auto [size, position] : std::vector<std::pair<int, int>>{
+           {3, 1}, {3, 1}, {5, 4}, {2, 0}, {20, 17}, {300, 290}, {300, 290}, {3, 2}}) {
+    EvalOptions options;
+    options.input = Json(shaped(size, position));
+    std::string got = JsonOf(first ? Run(as, index, {}, options) : Again(index, {}, options));
+    first = false;
+    EXPECT_EQ(got, std::to_string(position)) << size << " " << position;
+    // The same position, another key there.
+    options.input = Json(R"({"a":1,"j":2,"l":3})");
+    EXPECT_EQ(JsonOf(Again(index, {}, options)), "undefined");
+  }
+  // Not an object: arrays and sets index as always.
+  EvalOptions options;
+  options.input = Json(R"(["k"])");
+  EXPECT_EQ(JsonOf(Again(index, {}, options)), "undefined");
+  // A path longer than the four steps that have hints.
+  options.input = Json(R"({"a":{"b":{"c":{"d":{"k":"deep"}}}}})");
+  EXPECT_EQ(JsonOf(Again(walk, {}, options)), R"("deep")");
+  options.input = Json(R"({"a":{"b":{"c":{"d":{"j":0,"k":"moved"}}}}})");
+  EXPECT_EQ(JsonOf(Again(walk, {}, options)), R"("moved")");
+  options.input = Json(R"({"a":{"b":{"c":{"d":{"j":0}}}}})");
+  EXPECT_EQ(JsonOf(Again(walk, {}, options)), "undefined");
+}
+
 TEST_F(InterpTest, LoadDataPaths) {
   Assembler as;
   uint32_t root = as.ConstJson("[]");
@@ -150,6 +204,26 @@ TEST_F(InterpTest, LoadDataPaths) {
   // No data at all behaves as {}.
   EXPECT_EQ(JsonOf(Again(fn_root)), "{}");
   EXPECT_EQ(JsonOf(Again(fn_deep)), "undefined");
+
+  // Resolved once (ResolveDataPaths): the same answers from the table.
+  std::vector<Value> paths = ResolveDataPaths(bound_->program(), options.data);
+  ASSERT_EQ(paths.size(), bound_->program().constants.size());
+  EXPECT_EQ(ToJson(paths[deep]), R"("y")");
+  EXPECT_TRUE(paths[missing].is_undefined());
+  EvalOptions resolved = options;
+  resolved.data_paths = paths;
+  EXPECT_EQ(JsonOf(Again(fn_deep, {}, resolved)), R"("y")");
+  EXPECT_EQ(JsonOf(Again(fn_root, {}, resolved)), R"({"a":{"b":["x","y"]}})");
+  EXPECT_EQ(JsonOf(Again(fn_missing, {}, resolved)), "undefined");
+  // The table is the answer (the caller keeps it beside its data): one
+  // resolved against other data answers from that data.
+  std::vector<Value> other = ResolveDataPaths(bound_->program(), Json(R"({"a":{"b":[0,1]}})"));
+  resolved.data_paths = other;
+  EXPECT_EQ(JsonOf(Again(fn_deep, {}, resolved)), "1");
+  // A table of the wrong size (another program's) is ignored.
+  other.pop_back();
+  resolved.data_paths = other;
+  EXPECT_EQ(JsonOf(Again(fn_deep, {}, resolved)), R"("y")");
 }
 
 // --- tests: Truthy, comparisons -----------------------------------------------------
@@ -954,8 +1028,11 @@ TEST_F(InterpTest, WithInputCreatesObjectsAlongThePath) {
 }
 
 // Loads data at [load] under the overrides [(path, value)...] pushed in order.
+// With [resolved], the evaluation also has ResolveDataPaths' table, which
+// must give way to the overrides.
 std::string LoadDataWith(const char* data, const char* load,
-                         std::vector<std::pair<const char*, const char*>> overrides) {
+                         std::vector<std::pair<const char*, const char*>> overrides,
+                         bool resolved = false) {
   Assembler as;
   uint32_t kload = as.ConstJson(load);
   uint32_t f = as.Function("t", 0, 2);
@@ -976,7 +1053,22 @@ std::string LoadDataWith(const char* data, const char* load,
   EvalContext ctx;
   EvalOptions options;
   options.data = Json(data);
+  std::vector<Value> paths;
+  if (resolved) {
+    paths = ResolveDataPaths((*bound)->program(), options.data);
+    options.data_paths = paths;
+  }
   return JsonOf(Evaluate(ctx, **bound, f, {}, options));
+}
+
+TEST_F(InterpTest, WithDataOverlayOverResolvedPaths) {
+  const char* data = R"({"a":{"b":1,"c":{"d":2}},"e":5})";
+  EXPECT_EQ(LoadDataWith(data, R"(["a","b"])", {}, true), "1");
+  EXPECT_EQ(LoadDataWith(data, R"(["a","b"])", {{R"(["a","b"])", "7"}}, true), "7");
+  EXPECT_EQ(LoadDataWith(data, R"(["a"])", {{R"(["a","c","d"])", "3"}}, true),
+            R"({"b":1,"c":{"d":3}})");
+  EXPECT_EQ(LoadDataWith(data, R"(["e"])", {{R"(["a","b"])", "7"}}, true), "5");
+  EXPECT_EQ(LoadDataWith("{}", R"(["n","m"])", {{R"(["n","m"])", "1"}}, true), "1");
 }
 
 TEST_F(InterpTest, WithDataOverlay) {
