@@ -969,7 +969,8 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
         const Value& pos = R[ip->a + 1];
         if (!coll.is_collection() || !pos.is_int()) vmfail;
         const int64_t i = pos.as_int();
-        if (i < 0 || static_cast<uint64_t>(i) >= coll.size()) vmfail;
+        // A collection's size is its cell's (Value::size() is not inlined here).
+        if (i < 0 || static_cast<uint64_t>(i) >= coll.cell()->size) vmfail;
         SetInt(R[ip->a + 1], i + 1);
         if (__builtin_expect(ip->b == ip->a || ip->c == ip->a, 0)) {
           IterNextAliased(*ip, R, static_cast<size_t>(i));
