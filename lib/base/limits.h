@@ -74,6 +74,14 @@ inline constexpr int kMaxTemplateDepth = 1000;
 // gigabytes.
 inline constexpr size_t kMaxBuiltinResultElements = 10'000'000;
 
+// Size (approximate bytes: 16 per value plus string and digit bytes) of a
+// constant the compiler computes by folding a builtin call or a collection
+// literal (lib/compile/fold.cc). A folded constant is stored in the program
+// (and written out in full by Serialize, shared parts included), so
+// numbers.range(0, 100) folds (101 values, under 2 KiB) but
+// numbers.range(0, 1e9) stays a call evaluated when a decision reaches it.
+inline constexpr size_t kMaxFoldedConstantBytes = 64u << 10;
+
 // Nested calls of one evaluation (rules calling rules, functions, `with`
 // mocks). VM frames live on the heap, not the C++ stack, so this only stops
 // runaway recursion (a mock that calls what it replaces) before it eats

@@ -12,7 +12,8 @@
 //                 reordering), report unsafe variables, and lower rules and
 //                 queries to bytecode (emitter.h), one VM function per
 //                 document
-//   optimize.cc   peephole passes over the lowered code
+//   optimize.cc   peephole and register passes over the lowered code, with
+//                 constant folding (fold.cc)
 //
 // Every rule document becomes an entry point named by its path
 // ("data.abac.allow"); every query is compiled into a function whose result

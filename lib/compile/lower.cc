@@ -9,6 +9,7 @@
 // (compile errors) and the conformance suite.
 #include "compile/lower.h"
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <limits>
@@ -1051,8 +1052,24 @@ uint32_t Lowerer::LowerComposite(const Term& t, Label* fail) {
       regs.push_back(LowerTerm(item.key, fail));
       regs.push_back(LowerTerm(item.value, fail));
     }
+    // Pairs in key order when every key is a string literal (the usual
+    // object literal): MakeObject then finds them sorted and skips its sort.
+    // The terms were evaluated in source order above; only slots move.
+    std::vector<uint32_t> order(n);
+    for (uint32_t i = 0; i < n; ++i) order[i] = i;
+    const bool literal_keys = std::all_of(t.items.begin(), t.items.end(), [](const auto& item) {
+      return item.key.kind == TermKind::kString;
+    });
+    if (literal_keys) {
+      std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+        return t.items[a].key.text < t.items[b].key.text;  // bytewise, as Rego orders strings
+      });
+    }
     uint32_t first = em_.NewRegisters(2 * n);
-    for (uint32_t i = 0; i < 2 * n; ++i) em_.Emit(Op::kMove, first + i, regs[i]);
+    for (uint32_t i = 0; i < n; ++i) {
+      em_.Emit(Op::kMove, first + 2 * i, regs[2 * order[i]]);
+      em_.Emit(Op::kMove, first + 2 * i + 1, regs[2 * order[i] + 1]);
+    }
     uint32_t out = em_.NewRegister();
     em_.Emit(Op::kMakeObject, out, first, 0, *fail, static_cast<uint8_t>(n));
     if (n > 255) Error(ErrorCode::kCompileError, t.span, "object literal too large");

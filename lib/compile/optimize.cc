@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <unordered_map>
 #include <vector>
 
+#include "compile/fold.h"
 #include "compile/liveness.h"
 #include "vm/opcode.h"
 
@@ -15,6 +18,126 @@ namespace {
 
 using vm::Instr;
 using vm::Op;
+
+// What constant folding knows about the whole program: which builtins and
+// functions some `with` replaces (their calls must stay calls), which
+// zero-arity functions always return one constant, and the constant table
+// with an index for adding folded values without duplicates.
+class FoldState {
+ public:
+  explicit FoldState(vm::Program* program)
+      : p_(*program),
+        builtin_foldable_(program->builtins.size(), 0),
+        function_mocked_(program->functions.size(), false),
+        function_value_(program->functions.size(), -1) {
+    std::vector<bool> builtin_mocked(program->builtins.size(), false);
+    for (const Instr& in : program->code) {
+      const bool on_function = in.op == Op::kWithFunc || (in.op == Op::kWithValue && in.n == 0);
+      const bool on_builtin = in.op == Op::kWithBuiltin || (in.op == Op::kWithValue && in.n == 1);
+      if (on_function && in.b < function_mocked_.size()) function_mocked_[in.b] = true;
+      if (on_builtin && in.b < builtin_mocked.size()) builtin_mocked[in.b] = true;
+    }
+    for (size_t b = 0; b < program->builtins.size(); ++b) {
+      builtin_foldable_[b] = !builtin_mocked[b] && FoldableBuiltin(program->builtins[b]);
+    }
+    for (size_t k = 0; k < program->constants.size(); ++k) {
+      constant_index_.emplace(program->constants[k], static_cast<uint32_t>(k));
+    }
+  }
+
+  bool BuiltinFoldable(uint32_t b) const {
+    return b < builtin_foldable_.size() && builtin_foldable_[b];
+  }
+  const std::string& BuiltinName(uint32_t b) const { return p_.builtins[b]; }
+  Arena* arena() const { return p_.arena.get(); }
+
+  // K[index] of the constant function [f] returns, if it is one.
+  std::optional<uint32_t> FunctionValue(uint32_t f) const {
+    if (f >= function_value_.size() || function_value_[f] < 0) return std::nullopt;
+    return static_cast<uint32_t>(function_value_[f]);
+  }
+  // Whether every call of [f] is undefined (its code is ReturnUndefined).
+  bool FunctionUndefined(uint32_t f) const {
+    return f < function_value_.size() && function_value_[f] == kUndefined;
+  }
+
+  // The index of [v] in the constant table, added when new.
+  uint32_t Constant(const Value& v) {
+    auto [it, added] = constant_index_.emplace(v, static_cast<uint32_t>(p_.constants.size()));
+    if (added) p_.constants.push_back(v);
+    return it->second;
+  }
+
+  // Finds the zero-arity functions no `with` replaces whose code is now
+  // `LoadConst R K; Return R`, so that every call of one is that constant,
+  // or `ReturnUndefined`, so that every call is undefined. Returns whether
+  // any was found that was not known before.
+  bool FindConstantFunctions() {
+    bool found = false;
+    for (size_t f = 0; f < p_.functions.size(); ++f) {
+      if (function_value_[f] != kUnknown || function_mocked_[f] ||
+          p_.functions[f].num_params != 0) {
+        continue;
+      }
+      function_value_[f] = ConstantResult(p_.functions[f]);
+      found = found || function_value_[f] != kUnknown;
+    }
+    return found;
+  }
+
+  // Whether [f] calls a function known to be constant or undefined.
+  bool CallsConstantFunction(const vm::Function& f) const {
+    for (uint32_t pc = f.entry_pc; pc < f.end_pc; ++pc) {
+      const Instr& in = p_.code[pc];
+      if (in.op == Op::kCall && in.n == 0 && in.b < function_value_.size() &&
+          function_value_[in.b] != kUnknown) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  static constexpr int64_t kUnknown = -1;
+  static constexpr int64_t kUndefined = -2;
+
+  // What [f] returns on every call, from its entry through Nops and
+  // Jumps: a LoadConst and a Return of its register (the constant's
+  // index), or ReturnUndefined (kUndefined); kUnknown otherwise.
+  int64_t ConstantResult(const vm::Function& f) const {
+    std::optional<uint32_t> reg, k;
+    uint32_t pc = f.entry_pc;
+    for (int steps = 0; steps < 16 && pc >= f.entry_pc && pc < f.end_pc; ++steps) {
+      const Instr& in = p_.code[pc];
+      switch (in.op) {
+        case Op::kNop:
+          ++pc;
+          break;
+        case Op::kJump:
+          pc = in.t;
+          break;
+        case Op::kLoadConst:
+          reg = in.a;
+          k = in.b;
+          ++pc;
+          break;
+        case Op::kReturn:
+          return reg && *reg == in.a ? int64_t{*k} : kUnknown;
+        case Op::kReturnUndefined:
+          return kUndefined;
+        default:
+          return kUnknown;
+      }
+    }
+    return kUnknown;
+  }
+
+  vm::Program& p_;
+  std::vector<char> builtin_foldable_;
+  std::vector<bool> function_mocked_;
+  std::vector<int64_t> function_value_;  // K index, kUnknown or kUndefined
+  std::unordered_map<Value, uint32_t, ValueHash> constant_index_;
+};
 
 bool IsReturn(Op op) { return op == Op::kReturn || op == Op::kReturnUndefined; }
 
@@ -169,8 +292,10 @@ bool Writes(const Instr& in, uint32_t reg) {
 
 class FunctionPasses {
  public:
-  FunctionPasses(vm::Program* program, const vm::Function& f)
-      : p_(*program), code_(program->code), f_(f) {}
+  // [fold]: the program's folding state; nullptr runs no folding (the
+  // final RemoveUnreachable).
+  FunctionPasses(vm::Program* program, const vm::Function& f, FoldState* fold = nullptr)
+      : p_(*program), code_(program->code), f_(f), fold_(fold) {}
 
   // Runs the passes until none changes anything more.
   void Run() {
@@ -184,6 +309,8 @@ class FunctionPasses {
       }
       Count();
       changed |= PropagateParameters();
+      changed |= FoldConstants();
+      changed |= FoldEmptyAccumulators();
       changed |= FoldSingleValueAccumulators();
       changed |= ExitEarlyOnConstantValues();
       changed |= RemoveUnreachable();
@@ -220,14 +347,22 @@ class FunctionPasses {
   // How far back CoalesceCopies looks for the copied value's definition:
   // argument lists are short, and the walk is quadratic in the worst case.
   static constexpr uint32_t kMaxCopyDistance = 64;
+  // How far back ConstantIn looks for a register's LoadConst, and how many
+  // Moves it follows: operands are computed just before their use.
+  static constexpr uint32_t kMaxConstantDistance = 256;
+  static constexpr int kMaxConstantCopies = 8;
 
   void Count() {
     defs_.assign(f_.num_registers, 0);
+    def_pc_.assign(f_.num_registers, 0);
     target_.assign(f_.end_pc - f_.entry_pc + 1, false);
     for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
       const Instr& in = code_[pc];
       ForEachWrite(in, [&](uint32_t r) {
-        if (r < defs_.size()) ++defs_[r];
+        if (r < defs_.size()) {
+          ++defs_[r];
+          def_pc_[r] = pc;
+        }
       });
       if (vm::GetOpInfo(in.op).uses_t && InFunction(in.t)) target_[in.t - f_.entry_pc] = true;
     }
@@ -350,6 +485,226 @@ class FunctionPasses {
       if (in.op == Op::kIterNext) return false;
     }
     return true;
+  }
+
+  // The constant R[reg] holds whenever the instruction at [pc] runs, as
+  // an index into the constant table, if it is one. Either the register's
+  // only write in the function is a LoadConst (registers are never read
+  // before they are written, so every read sees it), or walking back from
+  // [pc] along straight-line code, which no jump enters, meets a LoadConst
+  // of it first. Moves are followed to their source.
+  std::optional<uint32_t> ConstantIn(uint32_t reg, uint32_t pc) const {
+    for (int copies = 0; copies < kMaxConstantCopies; ++copies) {
+      if (reg >= defs_.size()) return std::nullopt;
+      const Instr* def = nullptr;
+      uint32_t def_pc = 0;
+      if (reg >= f_.num_params && defs_[reg] == 1) {
+        def_pc = def_pc_[reg];
+        def = &code_[def_pc];
+      } else {
+        for (uint32_t p = pc, steps = 0; def == nullptr; --p, ++steps) {
+          if (steps >= kMaxConstantDistance || p <= f_.entry_pc || IsTarget(p)) {
+            return std::nullopt;
+          }
+          const Instr& prev = code_[p - 1];
+          if (!FallsThrough(prev.op)) return std::nullopt;
+          if (Writes(prev, reg)) {
+            def_pc = p - 1;
+            def = &prev;
+          }
+        }
+      }
+      if (def->op == Op::kLoadConst) return def->b;
+      if (def->op != Op::kMove) return std::nullopt;
+      reg = def->b;
+      pc = def_pc;
+    }
+    return std::nullopt;
+  }
+
+  // Builtin calls whose builtin may be folded (fold.h; no `with` replaces
+  // it) and whose arguments are all constants, collection literals of
+  // constants, and calls of constant functions become LoadConsts. A call
+  // that fails or is undefined now stays, to fail the same way when a
+  // decision runs it.
+  bool FoldConstants() {
+    if (fold_ == nullptr) return false;
+    Count();
+    bool changed = false;
+    std::vector<Value> operands;
+    for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
+      Instr& in = code_[pc];
+      std::optional<uint32_t> k;
+      switch (in.op) {
+        case Op::kCall:
+          if (in.n != 0) break;
+          k = fold_->FunctionValue(in.b);
+          if (fold_->FunctionUndefined(in.b)) {
+            in = Jump(in.t);
+            changed = true;
+          }
+          break;
+        case Op::kCallBuiltin:
+          if (!fold_->BuiltinFoldable(in.b) || !Operands(pc, in.c, in.n, &operands)) break;
+          if (Value v = FoldBuiltinCall(fold_->BuiltinName(in.b), operands, fold_->arena());
+              v.is_defined()) {
+            k = fold_->Constant(v);
+          }
+          break;
+        case Op::kMakeArray:
+        case Op::kMakeSet:
+        case Op::kMakeObject: {
+          const uint32_t count = in.op == Op::kMakeObject ? 2u * in.n : in.n;
+          if (!Operands(pc, in.b, count, &operands)) break;
+          if (Value v = FoldCollection(in.op, operands, fold_->arena()); v.is_defined()) {
+            k = fold_->Constant(v);
+          }
+          break;
+        }
+        case Op::kIndex:
+        case Op::kIndexConst: {
+          std::optional<uint32_t> coll = ConstantIn(in.b, pc);
+          std::optional<uint32_t> key =
+              in.op == Op::kIndexConst ? std::optional<uint32_t>(in.c) : ConstantIn(in.c, pc);
+          if (!coll || !key || *coll >= p_.constants.size() || *key >= p_.constants.size()) break;
+          Value v = FoldIndex(p_.constants[*coll], p_.constants[*key]);
+          if (v.is_defined()) {
+            k = fold_->Constant(v);
+          } else {
+            in = Jump(in.t);  // always missing
+            changed = true;
+          }
+          break;
+        }
+        default:
+          changed |= FoldTestOfConstants(pc);
+          break;
+      }
+      if (!k) continue;
+      Instr load;
+      load.op = Op::kLoadConst;
+      load.a = in.a;
+      load.b = *k;
+      in = load;
+      changed = true;
+    }
+    return changed;
+  }
+
+  // A test (Truthy, Equal, Less, Member ...) of constants passes or fails
+  // whenever it runs: it goes, or becomes a Jump to its failure target.
+  bool FoldTestOfConstants(uint32_t pc) {
+    Instr& in = code_[pc];
+    const vm::OpInfo& info = vm::GetOpInfo(in.op);
+    if (!info.uses_t || info.a != vm::OperandKind::kReg) return false;
+    std::optional<uint32_t> a = ConstantIn(in.a, pc);
+    std::optional<uint32_t> b;
+    if (info.b == vm::OperandKind::kReg) {
+      b = ConstantIn(in.b, pc);
+      if (!b) return false;
+    } else if (info.b == vm::OperandKind::kConst) {
+      b = in.b;
+    }
+    if (!a || *a >= p_.constants.size() || (b && *b >= p_.constants.size())) return false;
+    std::optional<bool> passes =
+        FoldTest(in.op, p_.constants[*a], b ? p_.constants[*b] : Value(), in.b);
+    if (!passes) return false;
+    in = *passes ? Instr() : Jump(in.t);
+    return true;
+  }
+
+  static Instr Jump(uint32_t target) {
+    Instr jump;
+    jump.op = Op::kJump;
+    jump.t = target;
+    return jump;
+  }
+
+  // The constants in R[first .. first+count) at [pc], into [*out]; false
+  // when one of them is not known to be constant.
+  bool Operands(uint32_t pc, uint32_t first, uint32_t count, std::vector<Value>* out) const {
+    out->clear();
+    for (uint32_t i = 0; i < count; ++i) {
+      std::optional<uint32_t> k = ConstantIn(first + i, pc);
+      if (!k || *k >= p_.constants.size()) return false;
+      out->push_back(p_.constants[*k]);
+    }
+    return true;
+  }
+
+  // An accumulator nothing is ever added to (a rule with only a default
+  // definition, a comprehension whose body cannot succeed) finishes empty:
+  // a value accumulator's AccFinish always fails, the others load an empty
+  // collection.
+  bool FoldEmptyAccumulators() {
+    if (fold_ == nullptr || f_.num_accumulators == 0) return false;
+    // One pass over the function: each accumulator's kind (kNoKind when
+    // something adds to it or it has two kinds), its AccInits and
+    // AccFinishes.
+    constexpr uint32_t kNoKind = ~0u;
+    struct Census {
+      uint32_t kind = kNoKind;
+      bool seen = false;
+      std::vector<uint32_t> inits, finishes;
+    };
+    std::vector<Census> census(f_.num_accumulators);
+    for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
+      const Instr& in = code_[pc];
+      const uint32_t acc = in.op == Op::kAccFinish ? in.b : in.a;
+      if (acc >= census.size()) continue;
+      Census& c = census[acc];
+      switch (in.op) {
+        case Op::kAccAdd:
+        case Op::kAccPut:
+          c.kind = kNoKind;
+          c.seen = true;
+          break;
+        case Op::kAccInit:
+          c.kind = c.seen && c.kind != in.b ? kNoKind : in.b;
+          c.seen = true;
+          c.inits.push_back(pc);
+          break;
+        case Op::kAccFinish:
+          c.finishes.push_back(pc);
+          break;
+        default:
+          break;
+      }
+    }
+    bool changed = false;
+    for (Census& c : census) {
+      if (c.kind == kNoKind || c.inits.empty() || c.finishes.empty()) continue;
+      Value empty;
+      switch (static_cast<vm::AccKind>(c.kind)) {
+        case vm::AccKind::kArray:
+          empty = Value::EmptyArray();
+          break;
+        case vm::AccKind::kSet:
+          empty = Value::EmptySet();
+          break;
+        case vm::AccKind::kObject:
+          empty = Value::EmptyObject();
+          break;
+        case vm::AccKind::kValue:
+          break;  // undefined: the AccFinish fails
+        default:
+          continue;
+      }
+      for (uint32_t pc : c.finishes) {
+        Instr out = Jump(code_[pc].t);
+        if (empty.is_defined()) {
+          out = Instr();
+          out.op = Op::kLoadConst;
+          out.a = code_[pc].a;
+          out.b = fold_->Constant(empty);
+        }
+        code_[pc] = out;
+      }
+      for (uint32_t pc : c.inits) code_[pc] = Instr();
+      changed = true;
+    }
+    if (changed) Count();
+    return changed;
   }
 
   // A value accumulator (a complete rule, a function, an else chain) whose
@@ -495,7 +850,9 @@ class FunctionPasses {
   const vm::Program& p_;
   std::vector<Instr>& code_;
   const vm::Function& f_;
-  std::vector<uint32_t> defs_;  // writes of each register in the function
+  FoldState* fold_;
+  std::vector<uint32_t> defs_;    // writes of each register in the function
+  std::vector<uint32_t> def_pc_;  // where the last of them is
   std::vector<bool> target_;
 };
 
@@ -506,7 +863,17 @@ OptimizeStats Optimize(vm::Program* program) {
   stats.instructions_before = program->code.size();
   ThreadJumps(program);
   RemoveInstructions(program, DroppableInstructions(*program));
-  for (const vm::Function& f : program->functions) FunctionPasses(program, f).Run();
+  FoldState fold(program);
+  for (const vm::Function& f : program->functions) FunctionPasses(program, f, &fold).Run();
+  // Calls of functions that became constants become LoadConsts, which can
+  // make their callers constant in turn: each round replaces calls, so
+  // this ends, at the latest when no Call is left.
+  for (size_t round = 0; round <= program->functions.size(); ++round) {
+    if (!fold.FindConstantFunctions()) break;
+    for (const vm::Function& f : program->functions) {
+      if (fold.CallsConstantFunction(f)) FunctionPasses(program, f, &fold).Run();
+    }
+  }
   // Threading turns jumps to returns into returns, which strands the
   // returns they jumped to.
   ThreadJumps(program);

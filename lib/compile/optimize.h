@@ -19,6 +19,19 @@
 //     parameter read the parameter; a value accumulator whose single
 //     AccAdd no loop encloses becomes a Move or a Return; unreachable
 //     code goes;
+//   - constant folding (fold.h): a builtin call whose arguments are
+//     constants (30 * 24 * 3600, numbers.range(0, 100), lower("ABC")), a
+//     collection literal of constants and an index into a constant become
+//     a LoadConst; a test of constants (Equal, Less, Member, Truthy ...)
+//     goes or becomes a Jump to its failure target; an accumulator nothing
+//     adds to finishes empty. Calls that fail or are undefined now stay
+//     (the decision fails as before), and so does every call of a builtin
+//     some `with` replaces anywhere in the program;
+//   - across functions: a zero-arity function (a complete rule) that no
+//     `with` replaces and whose code has become `LoadConst; Return` is a
+//     constant, so its calls become that LoadConst (one that is just
+//     ReturnUndefined makes its calls jump to their failure target), and
+//     the callers are optimized again;
 //   - Jumps to the next instruction and Nops are dropped.
 //
 // Dropping instructions renumbers the code: every jump target, function

@@ -68,6 +68,19 @@ Value RunProgram(vm::Program p) {
   return v.ok() ? *v : Value();
 }
 
+// Runs a function of one parameter with [arg].
+Value RunWith(const vm::Program& program, Value arg) {
+  absl::StatusOr<std::shared_ptr<const vm::BoundProgram>> bound =
+      vm::BoundProgram::Bind(program);
+  EXPECT_THAT(bound.status(), testing::IsOk());
+  if (!bound.ok()) return Value();
+  vm::EvalContext ctx;
+  std::vector<Value> args = {arg};
+  absl::StatusOr<Value> v = vm::Evaluate(ctx, **bound, 0, args, vm::EvalOptions());
+  EXPECT_THAT(v.status(), testing::IsOk());
+  return v.ok() ? *v : Value();
+}
+
 TEST(OptimizeTest, ThreadsJumpsAndDropsConstantTruthTests) {
   vm::Program p = OneFunction({
       I(Op::kLoadConst, 0, 0),          // 0: R0 := true
@@ -90,8 +103,9 @@ TEST(OptimizeTest, ThreadsJumpsAndDropsConstantTruthTests) {
   EXPECT_EQ(before, Value::Bool(true));
 }
 
-TEST(OptimizeTest, KeepsTruthTestsThatCanFail) {
-  // false is a constant too, but Truthy of it fails.
+TEST(OptimizeTest, TruthTestsOfFalseFail) {
+  // false is a constant too, but Truthy of it fails: constant folding
+  // makes it the jump to its failure target.
   vm::Program p = OneFunction({
       I(Op::kLoadConst, 0, 1),     // R0 := false
       I(Op::kTruthy, 0, 0, 0, 3),  // fails -> 3
@@ -99,35 +113,39 @@ TEST(OptimizeTest, KeepsTruthTestsThatCanFail) {
       I(Op::kReturnUndefined),
   });
   Optimize(&p);
-  EXPECT_THAT(Ops(p), ::testing::Contains(Op::kTruthy));
+  EXPECT_THAT(vm::Verify(p), testing::IsOk());
+  EXPECT_THAT(Ops(p), ::testing::ElementsAre(Op::kReturnUndefined));
   EXPECT_TRUE(RunProgram(p).is_undefined());
 }
 
 TEST(OptimizeTest, KeepsTruthTestsOtherPathsReach) {
-  // pc 3 is reached from the LoadConst before it and, with R0 = false,
+  // pc 3 is reached from the LoadConst before it and, with R1 = false,
   // from the jump at pc 1: it must stay.
   vm::Program p = OneFunction({
-      I(Op::kLoadConst, 0, 1),     // 0: R0 := false
-      I(Op::kJump, 0, 0, 0, 3),    // 1: -> 3 with R0 = false
-      I(Op::kLoadConst, 0, 0),     // 2: R0 := true (unreachable here)
-      I(Op::kTruthy, 0, 0, 0, 5),  // 3
-      I(Op::kReturn, 0),           // 4
-      I(Op::kReturnUndefined),     // 5
+      I(Op::kLoadConst, 1, 1),         // 0: R1 := false
+      I(Op::kEqualConst, 0, 0, 0, 3),  // 1: argument != true -> 3 with R1 = false
+      I(Op::kLoadConst, 1, 0),         // 2: R1 := true
+      I(Op::kTruthy, 1, 0, 0, 5),      // 3
+      I(Op::kReturn, 1),               // 4
+      I(Op::kReturnUndefined),         // 5
   });
+  p.functions[0].num_params = 1;
   Optimize(&p);
   EXPECT_THAT(vm::Verify(p), testing::IsOk());
   EXPECT_THAT(Ops(p), ::testing::Contains(Op::kTruthy));
-  EXPECT_TRUE(RunProgram(p).is_undefined());
+  EXPECT_TRUE(RunWith(p, Value::Bool(false)).is_undefined());
+  EXPECT_EQ(RunWith(p, Value::Bool(true)), Value::Bool(true));
 }
 
 TEST(OptimizeTest, RemapsFailureTargetsAndSpans) {
   vm::Program p = OneFunction({
-      I(Op::kLoadConst, 0, 0),          // 0: dead once 1 goes
-      I(Op::kTruthy, 0, 0, 0, 4),       // 1: dropped
+      I(Op::kLoadConst, 1, 0),          // 0: dead once 1 goes
+      I(Op::kTruthy, 1, 0, 0, 4),       // 1: dropped
       I(Op::kLoadConst, 1, 2),          // 2: R1 := "x"
-      I(Op::kEqualConst, 1, 1, 0, 4),   // 3: "x" != false -> 4
+      I(Op::kEqualConst, 0, 1, 0, 4),   // 3: argument != false -> 4
       I(Op::kReturn, 1),                // 4 (also the failure target)
   });
+  p.functions[0].num_params = 1;
   p.files = {"p.rego"};
   p.spans = {{0, 0, 1, 1}, {1, 0, 2, 1}, {3, 0, 3, 5}, {4, 0, 4, 1}};
   Optimize(&p);
@@ -137,7 +155,7 @@ TEST(OptimizeTest, RemapsFailureTargetsAndSpans) {
   EXPECT_EQ(p.code[1].t, 2u);  // still the Return
   EXPECT_EQ(p.LocationAt(1), "p.rego:3:5");
   EXPECT_EQ(p.LocationAt(2), "p.rego:4:1");
-  EXPECT_EQ(RunProgram(p), Value::String("x"));
+  EXPECT_EQ(RunWith(p, Value::Bool(true)), Value::String("x"));
 }
 
 TEST(OptimizeTest, LeavesEndlessJumpLoopsAlone) {
@@ -166,20 +184,21 @@ TEST(OptimizeTest, CopiesOfTemporariesBecomeTheirDefinitions) {
 }
 
 TEST(OptimizeTest, KeepsCopiesWhoseTargetAFailurePathReads) {
-  // Writing R0 at pc 1 would change what the failure path returns.
+  // Writing R1 at pc 1 would change what the failure path returns.
   vm::Program p = Frame({
-      I(Op::kLoadConst, 0, 0),        // 0: R0 := true
-      I(Op::kLoadConst, 1, 2),        // 1: R1 := "x"
-      I(Op::kLoadConst, 2, 1),        // 2: R2 := false
-      I(Op::kTruthy, 2, 0, 0, 6),     // 3: fails
-      I(Op::kMove, 0, 1),             // 4
-      I(Op::kReturn, 0),              // 5
-      I(Op::kReturn, 0),              // 6: reads the old R0
+      I(Op::kLoadConst, 1, 0),        // 0: R1 := true
+      I(Op::kLoadConst, 2, 2),        // 1: R2 := "x"
+      I(Op::kTruthy, 0, 0, 0, 5),     // 2: fails when the argument is false
+      I(Op::kMove, 1, 2),             // 3
+      I(Op::kReturn, 1),              // 4
+      I(Op::kReturn, 1),              // 5: reads the old R1
   }, 3);
+  p.functions[0].num_params = 1;
   Optimize(&p);
   ASSERT_THAT(vm::Verify(p), testing::IsOk());
   EXPECT_THAT(Ops(p), ::testing::Contains(Op::kMove));
-  EXPECT_EQ(RunProgram(p), Value::Bool(true));
+  EXPECT_EQ(RunWith(p, Value::Bool(false)), Value::Bool(true));
+  EXPECT_EQ(RunWith(p, Value::Bool(true)), Value::String("x"));
 }
 
 TEST(OptimizeTest, DropsDefinitionsNothingReads) {
@@ -253,6 +272,53 @@ TEST(OptimizeTest, CopiesOfParametersReadTheParameter) {
   ASSERT_THAT(vm::Verify(p), testing::IsOk());
   ASSERT_THAT(Ops(p), ::testing::ElementsAre(Op::kReturn));
   EXPECT_EQ(p.code[0].a, 0);
+}
+
+// K[3] = 1, K[4] = 2, K[5] = 10 and builtin 0 = plus, for the folding tests.
+vm::Program WithNumbers(std::vector<Instr> code, uint16_t registers, uint16_t params) {
+  vm::Program p = Frame(std::move(code), registers);
+  p.constants.push_back(Value::Int(1));
+  p.constants.push_back(Value::Int(2));
+  p.constants.push_back(Value::Int(10));
+  p.builtins = {"plus"};
+  p.functions[0].num_params = params;
+  return p;
+}
+
+TEST(OptimizeTest, BuiltinCallsOfConstantsBecomeConstants) {
+  vm::Program p = WithNumbers({
+      I(Op::kLoadConst, 1, 3),               // 0: R1 := 1
+      I(Op::kLoadConst, 2, 5),               // 1: R2 := 10
+      I(Op::kCallBuiltin, 3, 0, 1, 4),       // 2: R3 := plus(R1, R2)
+      I(Op::kReturn, 3),                     // 3
+      I(Op::kReturnUndefined),               // 4
+  }, 4, 1);
+  p.code[2].n = 2;
+  ASSERT_THAT(vm::Verify(p), testing::IsOk());
+  Optimize(&p);
+  ASSERT_THAT(vm::Verify(p), testing::IsOk());
+  EXPECT_THAT(Ops(p), ::testing::ElementsAre(Op::kLoadConst, Op::kReturn));
+  EXPECT_EQ(RunWith(p, Value::Null()), Value::Int(11));
+}
+
+TEST(OptimizeTest, OperandsAJumpCanChangeAreNotConstants) {
+  // pc 4 is reached with R1 = 1 (from the jump at pc 2) or R1 = 2.
+  vm::Program p = WithNumbers({
+      I(Op::kLoadConst, 2, 5),               // 0: R2 := 10
+      I(Op::kLoadConst, 1, 3),               // 1: R1 := 1
+      I(Op::kEqualConst, 0, 0, 0, 4),        // 2: argument != true -> 4
+      I(Op::kLoadConst, 1, 4),               // 3: R1 := 2
+      I(Op::kCallBuiltin, 3, 0, 1, 6),       // 4: R3 := plus(R1, R2)
+      I(Op::kReturn, 3),                     // 5
+      I(Op::kReturnUndefined),               // 6
+  }, 4, 1);
+  p.code[4].n = 2;
+  ASSERT_THAT(vm::Verify(p), testing::IsOk());
+  Optimize(&p);
+  ASSERT_THAT(vm::Verify(p), testing::IsOk());
+  EXPECT_THAT(Ops(p), ::testing::Contains(Op::kCallBuiltin));
+  EXPECT_EQ(RunWith(p, Value::Bool(true)), Value::Int(12));
+  EXPECT_EQ(RunWith(p, Value::Bool(false)), Value::Int(11));
 }
 
 }  // namespace

@@ -159,7 +159,7 @@ constexpr char kAuthz[] =
     "\n"                                     // 4
     "allow if input.user in admins\n"        // 5
     "\n"                                     // 6
-    "admins := {\"alice\", \"bob\"}\n"       // 7
+    "admins := {u | some u in data.staff}\n"  // 7 (not a constant: calls stay)
     "\n"                                     // 8
     "unrelated := count(input.items)\n";     // 9
 
