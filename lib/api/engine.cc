@@ -290,7 +290,7 @@ namespace {
 
 vm::EvalOptions VmOptions(const CompiledPolicy& policy, const EvalOptions& options) {
   vm::EvalOptions vm_options;
-  vm_options.data = policy.data;
+  vm_options.data = vm::Borrowed(policy.data);  // the policy outlives the evaluation
   vm_options.data_paths = policy.data_paths;
   vm_options.strict_builtin_errors = options.strict_builtin_errors;
   vm_options.max_instructions = options.max_instructions;

@@ -244,7 +244,7 @@ std::vector<Value> ResolveDataPaths(const Program& program, const Value& data) {
     if (in.op != Op::kLoadData || in.b >= out.size()) continue;
     const Value& path = program.constants[in.b];
     if (!path.is_array()) continue;  // the verifier rejects such programs
-    if (const Value* v = Walk(root, path.items())) out[in.b] = *v;
+    if (const Value* v = Walk(root, path.items())) out[in.b] = Borrowed(*v);
   }
   return out;
 }

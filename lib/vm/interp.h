@@ -68,11 +68,26 @@ class BoundProgram {
   std::vector<const builtins::BuiltinInfo*> builtins_;
 };
 
+// Borrowed()
+//
+// [v] without the reference count it may own: a copy that stays valid only
+// while something else keeps [v]'s cell alive. Evaluations hold the active
+// data this way (the compiled policy owns it for longer than any
+// evaluation runs), so the copies made for every decision on every thread
+// never touch one shared count, which would bounce its cache line between
+// cores. Results leave an evaluation deep-copied or serialized, so a
+// borrowed reference never outlives it.
+inline Value Borrowed(const Value& v) {
+  if (!v.is_counted()) return v;
+  return Value::FromCell(v.kind(), v.aux(), v.cell(), /*counted=*/false);
+}
+
 // ResolveDataPaths()
 //
 // The base document [data] looked up at the path of every LoadData of
 // [program], once: entry b is the document at K[b] (undefined when the path
-// is missing, and for constants no LoadData uses). Data is immutable while
+// is missing, and for constants no LoadData uses), Borrowed() from [data]:
+// valid while [data] lives. Data is immutable while
 // a policy is active, so a caller that keeps this beside the program and
 // the data (EvalOptions::data_paths) turns each LoadData into one load.
 std::vector<Value> ResolveDataPaths(const Program& program, const Value& data);

@@ -182,6 +182,28 @@ TEST_F(InterpTest, KeyPositionHintsNeverChangeAnswers) {
   EXPECT_EQ(JsonOf(Again(walk, {}, options)), "undefined");
 }
 
+TEST(BorrowedTest, CopiesWithoutTouchingTheCount) {
+  Value owned = Json(R"({"roles":["admin","dev"],"name":"a string longer than inline"})");
+  ASSERT_TRUE(owned.is_counted());
+  const uint32_t refs = owned.cell()->refs.load();
+  Value borrowed = vm::Borrowed(owned);
+  EXPECT_FALSE(borrowed.is_counted());
+  EXPECT_EQ(borrowed, owned);
+  EXPECT_EQ(Compare(borrowed, owned), 0);
+  EXPECT_EQ(Hash(borrowed), Hash(owned));
+  {
+    Value copy = borrowed;  // a plain copy: no count either
+    EXPECT_EQ(owned.cell()->refs.load(), refs);
+  }
+  EXPECT_EQ(owned.cell()->refs.load(), refs);
+  EXPECT_EQ(ToJson(*borrowed.Get("name")), R"("a string longer than inline")");
+  // Values that own nothing come back as they are.
+  for (Value v : {Value::Int(7), Value::String("short"), Value(), Value::EmptyObject()}) {
+    EXPECT_EQ(vm::Borrowed(v).raw_lo(), v.raw_lo());
+    EXPECT_EQ(vm::Borrowed(v).raw_hi(), v.raw_hi());
+  }
+}
+
 TEST_F(InterpTest, LoadDataPaths) {
   Assembler as;
   uint32_t root = as.ConstJson("[]");
