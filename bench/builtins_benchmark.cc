@@ -303,8 +303,15 @@ void JsonWrite(benchmark::State& state, const std::vector<std::string>& inputs) 
 //   BM_Number/FromLongDouble/ratio    errors / total: 20-21 digit bigs
 //   BM_Number/FromLongDouble/short    sums of cents (14.9 + 4): doubles
 //   BM_Number/FromLongDouble/mixed    +, -, *, / of 2-4 place decimals
-//   BM_Number/ToLongDouble/big20      a ratio read back (the reference
-//                                     parses its text, as before)
+//   BM_Number/ToLongDouble/big20      a ratio read back (arithmetic keeps
+//                                     its long double in the cell: a load;
+//                                     the reference parses its text)
+//   BM_Number/ToLongDouble/big20 parsed  the same digits parsed from text
+//                                     (no cached long double: the exact
+//                                     scaled division)
+//   BM_Number/ToLongDouble/double N   doubles (N = 1024 distinct, or 8
+//                                     recurring), against parsing the
+//                                     shortest decimal's text
 std::vector<long double> NumberInputs(const std::string& shape) {
   namespace vv = verdict::value;
   std::mt19937_64 rng(1);
@@ -360,12 +367,13 @@ void FromLongDoubleBench(benchmark::State& state, const std::vector<long double>
   }
 }
 
-void ToLongDoubleBench(benchmark::State& state, bool reference) {
+void ToLongDoubleBench(benchmark::State& state, bool reference, bool parsed) {
   namespace ni = verdict::value::number_internal;
   Arena arena;
   std::vector<Value> bigs;
   for (long double x : NumberInputs("ratio")) {
     Value v = *ni::FromLongDouble(x, &arena);
+    if (parsed) v = *verdict::value::ParseNumber(verdict::value::NumberToString(v), &arena);
     if (v.number_rep() == verdict::NumberRep::kBig && v.big_cell()->size > 19) bigs.push_back(v);
   }
   size_t i = 0;
@@ -384,6 +392,30 @@ void ToLongDoubleBench(benchmark::State& state, bool reference) {
     }
     benchmark::DoNotOptimize(x);
     if (++i == bigs.size()) i = 0;
+  }
+}
+
+// ToLongDouble of doubles shaped like workload decimals (2-4 places, as
+// the "mixed" shape's operands): [distinct] cycles over 1,024 of them, else
+// over 8 that recur (data constants such as an SLO objective). The
+// reference parses the shortest decimal's text.
+void ToLongDoubleOfDoubleBench(benchmark::State& state, bool distinct, bool reference) {
+  namespace vv = verdict::value;
+  std::mt19937_64 rng(3);
+  std::vector<Value> doubles;
+  while (doubles.size() < (distinct ? 1024u : 8u)) {
+    Value v = *vv::ParseNumber(std::to_string(rng() % 100000000) + "e-" +
+                                   std::to_string(rng() % 3 + 2),
+                               nullptr);
+    if (v.number_rep() == verdict::NumberRep::kDouble) doubles.push_back(v);
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    long double x = reference ? verdict::value::number_internal::LongDoubleFromDecimalReference(
+                                    vv::ToDecimal(doubles[i]))
+                              : vv::ToLongDouble(doubles[i]);
+    benchmark::DoNotOptimize(x);
+    if (++i == doubles.size()) i = 0;
   }
 }
 
@@ -417,7 +449,21 @@ int main(int argc, char** argv) {
   for (bool reference : {false, true}) {
     benchmark::RegisterBenchmark(
         (std::string("BM_Number/ToLongDouble/big20") + (reference ? " (reference)" : "")).c_str(),
-        [reference](benchmark::State& state) { ToLongDoubleBench(state, reference); });
+        [reference](benchmark::State& state) { ToLongDoubleBench(state, reference, false); });
+  }
+  benchmark::RegisterBenchmark(
+      "BM_Number/ToLongDouble/big20 parsed",
+      [](benchmark::State& state) { ToLongDoubleBench(state, false, true); });
+  for (bool distinct : {true, false}) {
+    for (bool reference : {false, true}) {
+      benchmark::RegisterBenchmark(
+          (std::string("BM_Number/ToLongDouble/double ") + (distinct ? "1024" : "8") +
+           (reference ? " (reference)" : ""))
+              .c_str(),
+          [distinct, reference](benchmark::State& state) {
+            ToLongDoubleOfDoubleBench(state, distinct, reference);
+          });
+    }
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

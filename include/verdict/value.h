@@ -151,6 +151,14 @@ struct StringCell : CellHeader {
 // trailing zeros) follow the cell.
 struct BigCell : CellHeader {
   int64_t exponent;
+  // Set when inexact arithmetic made the number (value/number.cc): the x87
+  // long double it computed, which is the nearest long double to these
+  // digits, so reading it back is a load. Words of the 80-bit format;
+  // ld_sign_exponent 0 means not cached (a normal long double never has a
+  // zero biased exponent). Not part of the value: equality and hashing
+  // ignore it.
+  uint64_t ld_mantissa;
+  uint16_t ld_sign_exponent;
   const char* digits() const { return reinterpret_cast<const char*>(this + 1); }
 };
 

@@ -16,6 +16,7 @@
 // %!(BADINDEX).
 //
 // Entry point: Sprintf (builtins.def). Tested by tests/builtins/sprintf_test.cc.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -198,12 +199,19 @@ void ConvertArg(const Value& v, Arg& a) {
       a.i = v.as_int();
       return;
     }
-    std::string text = value::NumberToString(v);
-    if (value::IsIntegral(v) && text.find_first_of("eE.") == std::string::npos) {
-      a.type = Arg::kBigInt;
-      a.negative = !text.empty() && text[0] == '-';
-      a.digits = a.negative ? text.substr(1) : text;
-      return;
+    // The number's text only when it is printed as such (integers past
+    // int64, numbers past a double), in a per-thread buffer: a 20-digit
+    // result must not allocate.
+    thread_local std::string text;
+    text.clear();
+    if (value::IsIntegral(v)) {
+      value::AppendNumber(&text, v);
+      if (text.find_first_of("eE.") == std::string::npos) {
+        a.type = Arg::kBigInt;
+        a.negative = !text.empty() && text[0] == '-';
+        a.digits.assign(text, a.negative ? 1 : 0, std::string::npos);
+        return;
+      }
     }
     double d = v.ToDouble();
     if (std::isfinite(d)) {
@@ -211,6 +219,7 @@ void ConvertArg(const Value& v, Arg& a) {
       a.f = d;
       return;
     }
+    if (text.empty()) value::AppendNumber(&text, v);
     // Too big for a double: OPA passes the number's text.
     for (size_t k = 0; k < text.size(); ++k) {
       if (text[k] == '+' && k > 0 && (text[k - 1] == 'e' || text[k - 1] == 'E')) continue;
@@ -383,100 +392,104 @@ void FormatRune(std::string* out, int64_t v, char verb, const Spec& spec) {
   Pad(out, body, spec, false);
 }
 
-// strconv.FormatFloat(f, fmt, prec, 64) for fmt in e, E, f, g, G.
-std::string FormatFloat(double f, char fmt, int prec) {
-  char buf[512];
+// strconv.FormatFloat(f, fmt, prec, 64) for fmt in e, E, f, g, G,
+// appended to [out] without temporaries (%v of a 17-digit double must not
+// allocate): digits go through stack buffers, which a precision over 100
+// replaces by one sized for it (to_chars prints every exact digit, then
+// zeros, as Go does).
+void AppendFloat(std::string* out, double f, char fmt, int prec) {
+  char stack_buf[512];
+  std::string heap_buf;
+  char* buf = stack_buf;
+  size_t capacity = sizeof stack_buf;
+  if (prec > 100) {
+    heap_buf.resize(static_cast<size_t>(prec) + 400);  // 309 integer digits, sign, point, exponent
+    buf = heap_buf.data();
+    capacity = heap_buf.size();
+  }
   bool neg = std::signbit(f);
   double a = std::fabs(f);
-  std::string out;
-  if (neg) out.push_back('-');
+  if (neg) out->push_back('-');
   char lower = static_cast<char>(fmt | 0x20);
   if (lower == 'f') {
     std::to_chars_result r = prec < 0
-        ? std::to_chars(buf, buf + sizeof buf, a, std::chars_format::fixed)
-        : std::to_chars(buf, buf + sizeof buf, a, std::chars_format::fixed, prec);
-    out.append(buf, r.ptr);
-    return out;
+        ? std::to_chars(buf, buf + capacity, a, std::chars_format::fixed)
+        : std::to_chars(buf, buf + capacity, a, std::chars_format::fixed, prec);
+    out->append(buf, r.ptr);
+    return;
   }
-  // Digits and decimal exponent: shortest, or rounded to a digit count.
-  std::string digits;
-  int exp10 = 0;  // value = d1.d2d3... * 10^exp10
+  // Digits (in buf, the point dropped) and decimal exponent: shortest, or
+  // rounded to a digit count; value = d1.d2d3... * 10^exp10.
+  size_t nd = 0;
+  int exp10 = 0;
   {
     std::to_chars_result r;
     if (prec < 0) {
-      r = std::to_chars(buf, buf + sizeof buf, a, std::chars_format::scientific);
+      r = std::to_chars(buf, buf + capacity, a, std::chars_format::scientific);
     } else {
       int sig = lower == 'e' ? prec + 1 : (prec == 0 ? 1 : prec);
-      r = std::to_chars(buf, buf + sizeof buf, a, std::chars_format::scientific, sig - 1);
+      r = std::to_chars(buf, buf + capacity, a, std::chars_format::scientific, sig - 1);
     }
-    std::string_view sci(buf, static_cast<size_t>(r.ptr - buf));
-    size_t e = sci.find('e');
-    for (char c : sci.substr(0, e)) {
-      if (c != '.') digits.push_back(c);
+    const char* e = std::find(buf, r.ptr, 'e');
+    for (const char* p = buf; p < e; ++p) {
+      if (*p != '.') buf[nd++] = *p;  // nd <= p - buf: in place
     }
-    std::from_chars(sci.data() + e + 1 + (sci[e + 1] == '+' ? 1 : 0), sci.data() + sci.size(),
-                    exp10);
+    if (e + 1 < r.ptr) std::from_chars(e + 1 + (e[1] == '+' ? 1 : 0), r.ptr, exp10);
   }
-  auto exponent = [&](int e) {
-    std::string s;
-    s.push_back(fmt == 'E' || fmt == 'G' ? 'E' : 'e');
-    s.push_back(e < 0 ? '-' : '+');
+  const char* digits = buf;
+  auto append_exponent = [&](int e) {
+    out->push_back(fmt == 'E' || fmt == 'G' ? 'E' : 'e');
+    out->push_back(e < 0 ? '-' : '+');
     int m = e < 0 ? -e : e;
-    if (m < 10) s.push_back('0');
-    s += std::to_string(m);
-    return s;
+    if (m < 10) out->push_back('0');
+    char text[16];
+    out->append(text, std::to_chars(text, text + sizeof text, m).ptr);
   };
-  auto sci_form = [&](const std::string& d, int e) {
-    std::string s;
-    s.push_back(d[0]);
-    if (d.size() > 1) {
-      s.push_back('.');
-      s.append(d, 1, std::string::npos);
+  // d1.d2...dn, [zeros] more zeros, the exponent.
+  auto append_sci = [&](size_t n, size_t zeros, int e) {
+    out->push_back(digits[0]);
+    if (n + zeros > 1) {
+      out->push_back('.');
+      out->append(digits + 1, n - 1);
+      out->append(zeros, '0');
     }
-    s += exponent(e);
-    return s;
+    append_exponent(e);
   };
   if (lower == 'e') {
-    if (prec < 0) {
-      out += sci_form(digits, exp10);
-    } else {
-      std::string d = digits;
-      if (static_cast<int>(d.size()) < prec + 1) d.append(static_cast<size_t>(prec + 1) - d.size(), '0');
-      out += sci_form(d, exp10);
-    }
-    return out;
+    const size_t want = prec < 0 ? nd : static_cast<size_t>(prec) + 1;
+    append_sci(nd, want > nd ? want - nd : 0, exp10);
+    return;
   }
   // 'g': shortest digits (prec < 0) or [prec] significant digits, trailing
   // zeros removed (no '#').
   if (prec >= 0) {
-    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+    while (nd > 1 && digits[nd - 1] == '0') --nd;
   }
   // strconv's %g rule: %e when the exponent is below -4 or at least the
   // precision (6 for the shortest form).
   int eprec = 6;
   if (prec >= 0) {
     eprec = prec == 0 ? 1 : prec;
-    int nd = static_cast<int>(digits.size());
-    if (eprec > nd && nd >= exp10 + 1) eprec = nd;
+    int n = static_cast<int>(nd);
+    if (eprec > n && n >= exp10 + 1) eprec = n;
   }
   if (exp10 < -4 || exp10 >= eprec) {
-    out += sci_form(digits, exp10);
-    return out;
+    append_sci(nd, 0, exp10);
+    return;
   }
   // %f with exactly the digits we have.
   if (exp10 < 0) {
-    out += "0.";
-    out.append(static_cast<size_t>(-exp10 - 1), '0');
-    out += digits;
-  } else if (static_cast<int>(digits.size()) <= exp10 + 1) {
-    out += digits;
-    out.append(static_cast<size_t>(exp10 + 1) - digits.size(), '0');
+    out->append("0.");
+    out->append(static_cast<size_t>(-exp10 - 1), '0');
+    out->append(digits, nd);
+  } else if (static_cast<int>(nd) <= exp10 + 1) {
+    out->append(digits, nd);
+    out->append(static_cast<size_t>(exp10 + 1) - nd, '0');
   } else {
-    out.append(digits, 0, static_cast<size_t>(exp10 + 1));
-    out.push_back('.');
-    out.append(digits, static_cast<size_t>(exp10 + 1), std::string::npos);
+    out->append(digits, static_cast<size_t>(exp10 + 1));
+    out->push_back('.');
+    out->append(digits + exp10 + 1, nd - static_cast<size_t>(exp10 + 1));
   }
-  return out;
 }
 
 void FormatFloatVerb(std::string* out, double f, char verb, const Spec& spec) {
@@ -495,7 +508,14 @@ void FormatFloatVerb(std::string* out, double f, char verb, const Spec& spec) {
     default:
       break;
   }
-  std::string body = FormatFloat(f, fmt, prec);
+  // The common case (no flags, no width): straight into [out].
+  if (!spec.sharp && !spec.plus && !spec.space && !spec.has_width) {
+    AppendFloat(out, f, fmt, prec);
+    return;
+  }
+  thread_local std::string body;  // keeps its buffer between calls
+  body.clear();
+  AppendFloat(&body, f, fmt, prec);
   if (spec.sharp && body.find_first_of(".eE") == std::string::npos) {
     body += ".";  // '#': always a decimal point
   }

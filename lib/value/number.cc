@@ -11,7 +11,12 @@
 //     fast route arithmetic takes (ShortestDigitsFast: three scaled 128-bit
 //     integers, no digit loop), which must agree with it bit for bit
 //     (number_internal.h); reading a 20-38 digit big back is one exact
-//     128-bit division (LongDoubleFromScaled).
+//     128-bit division (LongDoubleFromScaled), or a load when arithmetic
+//     made it (the BigCell keeps the long double), and a double's shortest
+//     decimal is found by exact scaled integers (LongDoubleOfDoubleFast).
+//   - Inexact arithmetic, round(), ceil() and floor() do not allocate
+//     (16-17 digit results are parsed from stack buffers; rounding a big
+//     uses 64-bit integers up to 18 integer digits); bignum integers do.
 //
 // Tested by tests/value/number_test.cc and, fast routes against their
 // references, tests/value/number_fuzz_test.cc.
@@ -526,21 +531,34 @@ struct ShortDigits {
   char text[24];
 };
 
-// Writes the 8 digits of v < 10^8 to out[0, 8): two independent halves,
-// a short chain of multiplications.
-void PutEightDigits(uint64_t v, char* out) {
-  PutDecimalDigits(v / 10000, 4, out);
-  PutDecimalDigits(v % 10000, 4, out + 4);
+// The 8 digits of v < 10^8 as ASCII bytes, first digit in the low byte
+// (x86-64 is little-endian: stored, they read in order),
+// all lanes of one 64-bit word at once: v splits into two 4-digit halves
+// (32-bit lanes), each into two 2-digit quarters (16-bit lanes), each into
+// two digits (bytes). Per lane, n / 100 = (n * 5243) >> 19 for n < 10^4
+// and n / 10 = (n * 103) >> 10 for n < 100; the products stay inside their
+// lanes and the masks drop what the shifts bring in from the lane above.
+uint64_t EightDigitBytes(uint64_t v) {
+  uint64_t x = (v / 10000) | ((v % 10000) << 32);
+  uint64_t q = ((x * 5243) >> 19) & 0x0000007f0000007full;
+  x = q | ((x - q * 100) << 16);
+  q = ((x * 103) >> 10) & 0x000f000f000f000full;
+  x = q | ((x - q * 10) << 8);
+  return x + 0x3030303030303030ull;
 }
 
 // Writes v < 10^n (n <= 16) zero-padded to out[0, n).
 void PutDigitsFast(uint64_t v, int n, char* out) {
   if (n <= 8) {
-    PutDecimalDigits(v, n, out);
+    const uint64_t bytes = EightDigitBytes(v);
+    char eight[8];
+    std::memcpy(eight, &bytes, sizeof bytes);
+    std::memcpy(out, eight + 8 - n, static_cast<size_t>(n));
     return;
   }
   PutDecimalDigits(v / 100000000, n - 8, out);
-  PutEightDigits(v % 100000000, out + n - 8);
+  const uint64_t bytes = EightDigitBytes(v % 100000000);
+  std::memcpy(out + n - 8, &bytes, sizeof bytes);
 }
 
 // |x| = m * 2^e2 (m >= 2^63, see DecomposeLongDouble) with |x| in
@@ -592,14 +610,26 @@ bool ShortestDigitsFast(uint64_t m, int e2, bool negative, ShortDigits* out) {
   // The first differing position is 10^t: the largest t with NH mod 10^t <
   // NH - NL (a multiple of 10^t in (NL, NH]). A, B, C are the prefixes
   // there; [above_half] compares NV mod 10^t with half of 10^t (-1, 0 for
-  // an exact tie, 1). Prefixes are peeled a digit at a time (divisions by
-  // the constant 10 are multiplications; t is usually 2 or 3).
+  // an exact tie, 1). Past what is computed at once, prefixes are peeled a
+  // digit at a time (divisions by the constant 10 are multiplications).
   int t = 0;
   uint64_t a, b, c, pw = 1, rem_b = 0;
   if (hl == hh) {  // t <= 10: all within the low halves
-    a = ll, b = lv, c = lh;
-    uint64_t rem_c = 0;
-    while (t < 10) {
+    // t >= 1 (10 < span) and usually t <= 4: the quotients by 10 .. 10^4
+    // of all three at once (independent multiplications by constants) and
+    // t without a branch (NH mod 10^t < span holds for every t up to it).
+    const uint64_t qa[5] = {ll, ll / 10, ll / 100, ll / 1000, ll / 10000};
+    const uint64_t qb[5] = {lv, lv / 10, lv / 100, lv / 1000, lv / 10000};
+    const uint64_t qc[5] = {lh, lh / 10, lh / 100, lh / 1000, lh / 10000};
+    t = 1 + static_cast<int>(lh - qc[2] * 100 < span) +
+        static_cast<int>(lh - qc[3] * 1000 < span) + static_cast<int>(lh - qc[4] * 10000 < span);
+    a = qa[t];
+    b = qb[t];
+    c = qc[t];
+    pw = kPow10[t];
+    rem_b = lv - b * pw;
+    uint64_t rem_c = lh - c * pw;
+    while (t >= 4 && t < 10) {  // rarely: results of 12 to 17 digits
       const uint64_t next = rem_c + (c % 10) * pw;  // NH mod 10^(t+1)
       if (next >= span) break;
       rem_c = next;
@@ -610,17 +640,22 @@ bool ShortestDigitsFast(uint64_t m, int e2, bool negative, ShortDigits* out) {
       pw *= 10;
       ++t;
     }
-    if (t == 0) return false;  // not reachable: span >= 54
   } else {                     // NH mod 10^11 < span: t = 11 + trailing zeros of NH's high half
-    a = hl, b = hv, c = hh;    // c >= 10^10
-    while (c % 10 == 0) {
-      rem_b += (b % 10) * pw;
-      a /= 10;
-      b /= 10;
-      c /= 10;
-      pw *= 10;
-      ++t;
-    }
+    a = hl, b = hv, c = hh;    // c >= 10^10: at most 10 trailing zeros
+    // Short results (a few digits) strip many: 8, 4, 2 and 1 at a time.
+    auto strip = [&](uint64_t power, int zeros) {
+      if (c % power != 0) return;
+      rem_b += (b % power) * pw;
+      a /= power;
+      b /= power;
+      c /= power;
+      pw *= power;
+      t += zeros;
+    };
+    strip(100000000, 8);
+    strip(10000, 4);
+    strip(100, 2);
+    strip(10, 1);
     // NV mod 10^t = rem_b * 10^11 + lv, against half of it.
     t += 11;
   }
@@ -681,10 +716,36 @@ bool ShortestDigitsFast(uint64_t m, int e2, bool negative, ShortDigits* out) {
 // Digits as uint64 when there are at most 19.
 bool DigitsToU64(const std::string& digits, uint64_t* out) {
   if (digits.size() > 19) return false;
-  uint64_t u = 0;
-  for (char c : digits) u = u * 10 + static_cast<uint64_t>(c - '0');
-  *out = u;
+  *out = ParseDigits(digits.data(), digits.size());
   return true;
+}
+
+// The library's correctly rounded parse of digits[0, n) * 10^exponent
+// (T = double or long double), the text "<digits>e<exponent>" built on the
+// stack: arithmetic reaches this for 16-17 digit results, which must not
+// allocate. Only literals have digit strings too long for the buffer.
+// Overflow gives +inf and underflow 0, decided by the decimal exponent.
+template <typename T>
+T ParseDecimalText(const char* digits, size_t n, int64_t exponent) {
+  char stack[96];
+  std::string heap;
+  char* text = stack;
+  const size_t capacity = n + 24;  // 'e' and an int64 fit in 24
+  if (capacity > sizeof stack) {
+    heap.resize(capacity);
+    text = heap.data();
+  }
+  std::memcpy(text, digits, n);
+  char* end = text + n;
+  *end++ = 'e';
+  end = std::to_chars(end, text + capacity, exponent).ptr;
+  T x = 0;
+  auto r = std::from_chars(text, end, x);
+  if (r.ec == std::errc::result_out_of_range) {
+    const int64_t point = static_cast<int64_t>(n) + exponent;
+    x = point > 0 ? std::numeric_limits<T>::infinity() : T{0};
+  }
+  return x;
 }
 
 // Nearest long double to a decimal. Clinger's fast path when the digits fit
@@ -696,35 +757,32 @@ long double LongDoubleFromDecimal(const Decimal& d) {
   if (DigitsToU64(d.digits, &m) && FastLongDouble(m, d.exponent, &x)) {
     return d.negative ? -x : x;
   }
-  std::string text = d.digits + "e" + std::to_string(d.exponent);
-  x = 0;
-  auto r = std::from_chars(text.data(), text.data() + text.size(), x);
-  if (r.ec == std::errc::result_out_of_range) {
-    // Overflow or underflow: decide by the decimal exponent.
-    int64_t p = static_cast<int64_t>(d.digits.size()) + d.exponent;
-    x = p > 0 ? std::numeric_limits<long double>::infinity() : 0.0L;
-  }
+  x = ParseDecimalText<long double>(d.digits.data(), d.digits.size(), d.exponent);
   return d.negative ? -x : x;
+}
+
+constexpr double kPow10D[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// Nearest double to digits[0, n) * 10^exponent (n >= 1): one exact division
+// or multiplication when the digits fit 53 bits and 10^|exponent| is exact
+// (up to 10^22), else the library's parse.
+double DoubleFromDigits(const char* digits, size_t n, int64_t exponent) {
+  if (n <= 19 && exponent >= -22 && exponent <= 22) {
+    const uint64_t m = ParseDigits(digits, n);
+    if (m < (uint64_t{1} << 53)) {
+      const double x = static_cast<double>(m);
+      return exponent < 0 ? x / kPow10D[-exponent] : x * kPow10D[exponent];
+    }
+  }
+  return ParseDecimalText<double>(digits, n, exponent);
 }
 
 // Same for double (only used to build canonical kDouble values).
 double DoubleFromDecimal(const Decimal& d) {
-  uint64_t m;
-  if (DigitsToU64(d.digits, &m) && m < (uint64_t{1} << 53) && d.exponent >= -22 &&
-      d.exponent <= 22) {
-    double x = static_cast<double>(m);
-    double p = 1.0;  // 10^k is exact in a double up to k = 22
-    for (int64_t k = 0; k < (d.exponent < 0 ? -d.exponent : d.exponent); ++k) p *= 10.0;
-    x = d.exponent < 0 ? x / p : x * p;
-    return d.negative ? -x : x;
-  }
-  std::string text = d.digits + "e" + std::to_string(d.exponent);
-  double x = 0;
-  auto r = std::from_chars(text.data(), text.data() + text.size(), x);
-  if (r.ec == std::errc::result_out_of_range) {
-    int64_t p = static_cast<int64_t>(d.digits.size()) + d.exponent;
-    x = p > 0 ? std::numeric_limits<double>::infinity() : 0.0;
-  }
+  if (d.digits.empty()) return 0.0;
+  const double x = DoubleFromDigits(d.digits.data(), d.digits.size(), d.exponent);
   return d.negative ? -x : x;
 }
 
@@ -746,7 +804,10 @@ Value RawDouble(double d) {
 
 // A kBig of digits[0, n) * 10^exponent (normalized: no leading or trailing
 // zeros; the caller has ruled out the int and double forms).
-Value NewBig(bool negative, const char* digits, size_t n, int64_t exponent, Arena* arena) {
+// [ld_mantissa] and [ld_sign_exponent]: the cell's cached long double (see
+// BigCell), 0 when there is none.
+Value NewBig(bool negative, const char* digits, size_t n, int64_t exponent, Arena* arena,
+             uint64_t ld_mantissa = 0, uint16_t ld_sign_exponent = 0) {
   size_t bytes = sizeof(BigCell) + n;
   void* mem = arena != nullptr ? arena->Allocate(bytes) : ::operator new(bytes);
   auto* cell = new (mem) BigCell();
@@ -756,6 +817,8 @@ Value NewBig(bool negative, const char* digits, size_t n, int64_t exponent, Aren
   cell->negative = negative ? 1 : 0;
   cell->size = n;
   cell->exponent = exponent;
+  cell->ld_mantissa = ld_mantissa;
+  cell->ld_sign_exponent = ld_sign_exponent;
   std::memcpy(const_cast<char*>(cell->digits()), digits, n);
   return Value::FromCell(Kind::kNumber, static_cast<uint8_t>(NumberRep::kBig), cell,
                          arena == nullptr);
@@ -1087,21 +1150,47 @@ void ShortDigitsToDecimal(const ShortDigits& s, Decimal* d) {
   }
 }
 
-// FromDecimal() of a fast shortest result, without building a Decimal for
-// the two common shapes: 18+ digits (always a kBig) and at most 15 digits
-// (always a kDouble: FromDecimal's test, with DoubleFromDecimal's exact
-// division by a power of ten). The 16- and 17-digit ones take FromDecimal.
-Value FromShortDigits(const ShortDigits& s, Arena* arena) {
-  static constexpr double kPow10D[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                         1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                         1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+// FromDecimal() of a fast shortest result of r = (-1)^negative * m * 2^e2,
+// without building a Decimal: at most 15 digits are always a kDouble
+// (FromDecimal's test, with DoubleFromDecimal's exact division by a power of
+// ten), 18+ always a kBig, and 16-17 digits a kDouble when the nearest
+// double prints as these digits (FromDecimal's SameShortestDecimal).
+// A kBig keeps r (BigCell::ld_mantissa): the digits lie within r's rounding
+// bounds (half an ulp each way, inclusive only for an even mantissa, as
+// round-to-nearest-even breaks ties), so r is the nearest long double to
+// them, which is what ToLongDouble computes. Not when m = 2^63, as a
+// guard: Go's bounds are symmetric, but the rounding interval of a power of
+// two only reaches a quarter ulp down, so digits there could round down
+// (in this range such r have short exact decimals, so it never happens).
+// tests/value/number_fuzz_test.cc checks the cache against the reference.
+Value FromShortDigits(const ShortDigits& s, uint64_t m, int e2, Arena* arena) {
   if (s.exponent < 0) {  // always (a non-integer), but FromDecimal decides otherwise
-    if (s.n >= 18) return NewBig(s.negative, s.text, static_cast<size_t>(s.n), s.exponent, arena);
     if (s.n <= 15 && s.exponent >= -22) {
       // s.small < 10^15 < 2^53 and 10^-exponent are exact: one rounding.
       const double x = static_cast<double>(s.small) / kPow10D[-s.exponent];
       // |x| > 2^-20: a normal double, which 15 digits always round-trip.
       return RawDouble(s.negative ? -x : x);
+    }
+    if (s.n >= 16) {
+      if (s.n <= 17) {
+        const double x = DoubleFromDigits(s.text, static_cast<size_t>(s.n), s.exponent);
+        uint64_t shortest;
+        int exponent;
+        ShortestDigits(x, &shortest, &exponent);
+        while (shortest != 0 && shortest % 10 == 0) {
+          shortest /= 10;
+          ++exponent;
+        }
+        if (exponent == s.exponent &&
+            shortest == ParseDigits(s.text, static_cast<size_t>(s.n))) {
+          return RawDouble(s.negative ? -x : x);
+        }
+      }
+      const bool cache = m != uint64_t{1} << 63;
+      const auto sign_exponent =
+          static_cast<uint16_t>((e2 + 63 + 16383) | (s.negative ? 0x8000 : 0));
+      return NewBig(s.negative, s.text, static_cast<size_t>(s.n), s.exponent, arena,
+                    cache ? m : 0, cache ? sign_exponent : 0);
     }
   }
   thread_local Decimal d;
@@ -1137,7 +1226,7 @@ absl::StatusOr<Value> FromLongDouble(long double r, Arena* arena) {
   int64_t i;
   if (SmallIntegerValue(m, e2, negative, &i)) return Value::Int(i);
   ShortDigits s;
-  if (e2 < 0 && ShortestDigitsFast(m, e2, negative, &s)) return FromShortDigits(s, arena);
+  if (e2 < 0 && ShortestDigitsFast(m, e2, negative, &s)) return FromShortDigits(s, m, e2, arena);
   return FromLongDoubleReference(r, arena);
 }
 
@@ -1197,6 +1286,78 @@ bool LongDoubleFromScaled(__uint128_t r, int k, bool negative, long double* out)
 }
 
 long double LongDoubleFromDecimalReference(const Decimal& d) { return LongDoubleFromDecimal(d); }
+
+// Level by level, j = 1, 2, ...: |d| * 10^j = m * 10^j * 2^e exactly in
+// 128 bits, and the integer M nearest to it. The shortest decimal of d is
+// M * 10^-j for the first j where M lies strictly inside d's rounding
+// interval (half an ulp each way: 10^j * 2^(e-1) at this scale): no decimal
+// with fewer digits after the point reads back as d, and M, the nearest to
+// d, is the one to_chars picks when several do. M never has trailing zeros
+// there (M / 10 would have been found a level earlier).
+// Bails out (false) where the rule needs more care than that: an exact tie
+// between two integers, and what does not fit: integers, |d| below 2^-11
+// (the fraction would leave the low 64 bits), more than 22 places. Also,
+// as guards that cost nothing, where to_chars' rule differs but cannot
+// matter in this range: a bound hit exactly (inclusive or not by the
+// mantissa's parity; a bound has one more binary place than d, so its
+// decimal has more places than d's own exact one, where the walk stops)
+// and a power of two (its lower bound is a quarter ulp, but its exact
+// decimal has at most 11 places, 2^-11 being the smallest).
+bool LongDoubleOfDoubleFast(double d, long double* out) {
+  uint64_t bits;
+  std::memcpy(&bits, &d, sizeof bits);
+  const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+  const uint64_t fraction = bits & ((uint64_t{1} << 52) - 1);
+  const int s = 1075 - biased;  // |d| = m * 2^-s
+  // Also rules out subnormals, infinities and NaNs.
+  if (s < 1 || s > 63 || fraction == 0) return false;
+  const uint64_t m = fraction | (uint64_t{1} << 52);
+  const uint64_t one = uint64_t{1} << s;  // 1 in units of 2^-s
+  const uint64_t mask = one - 1;
+  __uint128_t scaled = m;  // |d| * 10^j in units of 2^-s: below 2^(53 + 74)
+  for (int j = 1; j <= 22; ++j) {
+    scaled *= 10;
+    // Distances in units of 2^-(s + 1): the fraction, doubled, fits 64 bits.
+    const uint64_t twice_rem = (static_cast<uint64_t>(scaled) & mask) << 1;
+    uint64_t distance;
+    bool up;
+    if (twice_rem < one) {
+      distance = twice_rem;
+      up = false;
+    } else if (twice_rem > one) {
+      distance = 2 * one - twice_rem;  // modulo 2^64 when s = 63: still exact
+      up = true;
+    } else {
+      return false;  // exactly halfway between two integers
+    }
+    // The half ulp is 10^j in these units (past 2^64 from j = 20 on).
+    if (j < 20) {
+      if (distance == kPow10[j]) return false;
+      if (distance > kPow10[j]) continue;
+    }
+    const __uint128_t nearest = (scaled >> s) + (up ? 1 : 0);
+    long double x;
+    if ((nearest >> 64) != 0 || !FastLongDouble(static_cast<uint64_t>(nearest), -j, &x)) {
+      return false;
+    }
+    *out = d < 0 ? -x : x;
+    return true;
+  }
+  return false;
+}
+
+long double LongDoubleOfDoubleReference(double d) {
+  uint64_t m;
+  int exp;
+  ShortestDigits(d, &m, &exp);
+  long double x;
+  if (!FastLongDouble(m, exp, &x)) {
+    char digits[24];
+    const auto r = std::to_chars(digits, digits + sizeof digits, m);
+    x = ParseDecimalText<long double>(digits, static_cast<size_t>(r.ptr - digits), exp);
+  }
+  return d < 0 ? -x : x;
+}
 
 }  // namespace number_internal
 
@@ -1435,7 +1596,8 @@ void AppendNumber(std::string* out, const Value& v) {
     out->push_back('e');
     int64_t x = point - 1;
     out->push_back(x < 0 ? '-' : '+');
-    out->append(std::to_string(x < 0 ? -x : x));
+    auto r = std::to_chars(buf, buf + sizeof buf, x < 0 ? -x : x);
+    out->append(buf, r.ptr);
   }
 }
 
@@ -1501,18 +1663,25 @@ long double ToLongDouble(const Value& v) {
     case NumberRep::kInt:
       return static_cast<long double>(v.as_int());
     case NumberRep::kDouble: {
-      double d = v.as_double();
-      uint64_t m;
-      int exp;
-      ShortestDigits(d, &m, &exp);
+      const double d = v.as_double();
       long double x;
-      if (std::isfinite(d) && FastLongDouble(m, exp, &x)) return d < 0 ? -x : x;
+      if (number_internal::LongDoubleOfDoubleFast(d, &x)) return x;
+      if (std::isfinite(d)) return number_internal::LongDoubleOfDoubleReference(d);
       break;
     }
     case NumberRep::kBig: {
       // Results of float arithmetic are often bigs of ~20 digits: convert
       // from the cell's digits without building a Decimal.
       const BigCell* c = v.big_cell();
+      if (c->ld_sign_exponent != 0) {  // computed as a long double: that one
+        long double x;
+        unsigned char bytes[sizeof x] = {};
+        std::memcpy(bytes, &c->ld_mantissa, sizeof c->ld_mantissa);
+        std::memcpy(bytes + sizeof c->ld_mantissa, &c->ld_sign_exponent,
+                    sizeof c->ld_sign_exponent);
+        std::memcpy(&x, bytes, sizeof x);
+        return x;
+      }
       const char* digits = c->digits();
       if (c->size <= 19) {
         const uint64_t m = ParseDigits(digits, c->size);
@@ -1688,6 +1857,31 @@ Value RoundDecimal(const Value& a, RoundMode mode, Arena* arena) {
       case RoundMode::kFloor:
         return Value::Double(std::floor(d));
     }
+  }
+  // A big (exponent < 0: it has a fraction) whose integer part has at most
+  // 18 digits, the usual case (ratios, percentages): its integer part and
+  // first fractional digit decide, in 64-bit arithmetic.
+  const BigCell* c = a.big_cell();
+  const int64_t big_point = static_cast<int64_t>(c->size) + c->exponent;
+  if (big_point <= 18) {
+    const uint64_t whole =
+        big_point > 0 ? ParseDigits(c->digits(), static_cast<size_t>(big_point)) : 0;
+    const char first = big_point >= 0 ? c->digits()[big_point] : '0';  // big_point < size
+    bool away;
+    switch (mode) {
+      case RoundMode::kHalfAway:
+        away = first >= '5';
+        break;
+      case RoundMode::kCeil:
+        away = c->negative == 0;
+        break;
+      case RoundMode::kFloor:
+      default:
+        away = c->negative != 0;
+        break;
+    }
+    const auto magnitude = static_cast<int64_t>(whole + (away ? 1 : 0));  // <= 10^18
+    return Value::Int(c->negative != 0 ? -magnitude : magnitude);
   }
   thread_local Decimal d, whole;  // keep their buffers: no allocation per call
   ToDecimalInto(a, &d);  // exponent < 0: has a fraction

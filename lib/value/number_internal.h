@@ -10,7 +10,8 @@
 // Entry points: FromLongDouble (result of an inexact operation -> Value),
 // ShortestDecimalFast (the 64-bit-mantissa shortest digits), ToLongDouble of
 // a big (in number.h), LongDoubleFromScaled (the exact scaled division it
-// uses). Tested by tests/value/number_fuzz_test.cc.
+// uses), LongDoubleOfDoubleFast (ToLongDouble of a double). Tested by
+// tests/value/number_fuzz_test.cc.
 #ifndef VERDICT_VALUE_NUMBER_INTERNAL_H_
 #define VERDICT_VALUE_NUMBER_INTERNAL_H_
 
@@ -46,6 +47,16 @@ bool ShortestDecimalReference(long double x, Decimal* out);
 bool LongDoubleFromScaled(__uint128_t r, int k, bool negative, long double* out);
 // The reference for decimals: correctly rounded parse of the digit text.
 long double LongDoubleFromDecimalReference(const Decimal& d);
+
+// ToLongDouble of a double: the nearest long double to its shortest
+// round-trip decimal. The fast route finds those digits by exact scaled
+// integer arithmetic, one decimal place at a time (cheap for the short
+// decimals data holds); false for what it does not model (only
+// non-integers in [2^-11, 2^53) with at most 22 places, no power-of-two
+// mantissas, no exact ties or bounds).
+bool LongDoubleOfDoubleFast(double d, long double* out);
+// The reference: to_chars' shortest digits, read back (finite [d]).
+long double LongDoubleOfDoubleReference(double d);
 
 }  // namespace verdict::value::number_internal
 

@@ -109,6 +109,13 @@ TEST(SprintfTest, FloatVerbs) {
   EXPECT_EQ(F("%08.2f", "[-3.14159]"), R"("-0003.14")");
   EXPECT_EQ(F("%+.1f", "[2.25]"), R"("+2.2")");
   EXPECT_EQ(F("%d", "[1.5]"), R"x("%!d(float64=1.5)")x");
+  // Precisions past the formatter's stack buffer: every digit, as Go.
+  EXPECT_EQ(F("%.600e", "[1.5]"), "\"1.5" + std::string(599, '0') + "e+00\"");
+  EXPECT_EQ(F("%.600f", "[0.5]"), "\"0.5" + std::string(599, '0') + "\"");
+  // 17-digit doubles and 20-digit results print as float64s.
+  EXPECT_EQ(F("%v", "[0.30000000000000004]"), R"("0.30000000000000004")");
+  EXPECT_EQ(F("%v|%.3f", "[0.33333333333333333334, 0.33333333333333333334]"),
+            R"("0.3333333333333333|0.333")");
 }
 
 TEST(SprintfTest, Integers) {

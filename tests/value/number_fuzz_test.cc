@@ -69,6 +69,17 @@ std::string Describe(long double x) {
   return ::testing::AssertionFailure() << Describe(got) << " vs reference " << Describe(want);
 }
 
+// ToLongDouble of a big (cached long double or not) against the correctly
+// rounded parse of its digits.
+::testing::AssertionResult CheckCachedLongDouble(const Value& big) {
+  const long double got = ToLongDouble(big);
+  const long double want = ni::LongDoubleFromDecimalReference(ToDecimal(big));
+  if (got == want && std::signbit(got) == std::signbit(want)) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << NumberToString(big) << " (cached: " << (big.big_cell()->ld_sign_exponent != 0)
+         << "): " << Describe(got) << " vs reference " << Describe(want);
+}
+
 // FromLongDouble against its reference on [x]; counts fast-range hits.
 ::testing::AssertionResult CheckConversion(long double x, int* fast_hits = nullptr) {
   Decimal fast, ref;
@@ -91,6 +102,15 @@ std::string Describe(long double x) {
   if (!got.ok()) return ::testing::AssertionSuccess();
   ::testing::AssertionResult same = SameNumber(*got, *want);
   if (!same) same << " for " << Describe(x);
+  if (same && got->number_rep() == NumberRep::kBig) {
+    // A big keeps the long double it came from when that is the nearest to
+    // its digits; ToLongDouble must read back the correctly rounded parse.
+    same = CheckCachedLongDouble(*got);
+    if (same && got->big_cell()->ld_sign_exponent != 0 && ToLongDouble(*got) != x) {
+      same = ::testing::AssertionFailure()
+             << "cached " << Describe(ToLongDouble(*got)) << " is not the result " << Describe(x);
+    }
+  }
   return same;
 }
 
@@ -395,6 +415,186 @@ TEST(NumberFuzzTest, EdgeCases) {
     for (uint64_t odd : {1ull, 3ull, 5ull, 12345ull, 999999999ull}) {
       ASSERT_TRUE(CheckConversion(std::ldexp(static_cast<long double>(odd), -k)));
     }
+  }
+}
+
+// The decimal digits of a random integer with [n] digits (no leading zero).
+std::string RandomDigits(std::mt19937_64& rng, int n) {
+  std::string digits(1, static_cast<char>('1' + rng() % 9));
+  for (int k = 1; k < n; ++k) digits.push_back(static_cast<char>('0' + rng() % 10));
+  return digits;
+}
+
+// Results with 16 or 17 shortest digits: a double when the nearest double
+// prints as them, else a big, without going through a Decimal.
+TEST(NumberFuzzTest, SixteenAndSeventeenDigitResults) {
+  std::mt19937_64 rng(1617);
+  const int n = Iterations() / 4;
+  int doubles = 0, bigs = 0;
+  for (int i = 0; i < n; ++i) {
+    std::string text;
+    if (i % 2 == 0) {
+      // A random double's shortest decimal (often 16-17 digits).
+      const int e = std::uniform_int_distribution<int>(54, 70)(rng);
+      text = NumberToString(Value::Double(std::ldexp(static_cast<double>(rng() >> 11), -e)));
+    } else {
+      // A random 16-17 digit decimal below 1000.
+      const int digits = 16 + static_cast<int>(rng() % 2);
+      const int places = digits - static_cast<int>(rng() % 4);
+      text = RandomDigits(rng, digits) + "e-" + std::to_string(places);
+    }
+    std::optional<Value> v = ParseNumber(text, nullptr);
+    ASSERT_TRUE(v.has_value()) << text;
+    // Its nearest long double, whose shortest 64-bit decimal it is.
+    const long double x = ni::LongDoubleFromDecimalReference(ToDecimal(*v));
+    ASSERT_TRUE(CheckConversion(x)) << text;
+    absl::StatusOr<Value> got = ni::FromLongDouble(x, nullptr);
+    ASSERT_TRUE(got.ok());
+    (got->number_rep() == NumberRep::kDouble ? doubles : bigs) += 1;
+  }
+  EXPECT_GT(doubles, n / 10);
+  EXPECT_GT(bigs, n / 10);
+}
+
+// The cached long double of arithmetic results is exactly what ToLongDouble
+// of their digits computes, through chains of operations.
+TEST(NumberFuzzTest, CachedLongDoubleOfChainedResults) {
+  std::mt19937_64 rng(31337);
+  const int n = Iterations() / 4;
+  int cached = 0;
+  for (int i = 0; i < n; ++i) {
+    Value a = RandomDecimal(rng);
+    for (int step = 0; step < 4; ++step) {
+      Value b = RandomDecimal(rng);
+      absl::StatusOr<Value> r = step % 2 == 0 ? Divide(a, b, nullptr) : Multiply(a, b, nullptr);
+      ASSERT_TRUE(r.ok());
+      a = *r;
+      if (a.number_rep() != NumberRep::kBig) continue;
+      ASSERT_TRUE(CheckCachedLongDouble(a)) << "step " << step;
+      if (a.big_cell()->ld_sign_exponent != 0) ++cached;
+      // The same digits parsed: no cache, the same value, equal and hashed
+      // alike.
+      std::optional<Value> parsed = ParseNumber(NumberToString(a), nullptr);
+      ASSERT_TRUE(parsed.has_value());
+      ASSERT_EQ(parsed->number_rep(), NumberRep::kBig);
+      EXPECT_EQ(parsed->big_cell()->ld_sign_exponent, 0);
+      ASSERT_TRUE(*parsed == a);
+      ASSERT_EQ(HashNumber(*parsed), HashNumber(a));
+      ASSERT_EQ(ToLongDouble(*parsed), ToLongDouble(a));
+    }
+  }
+  EXPECT_GT(cached, n);
+}
+
+// A double's shortest decimal read at 64 bits: the exact place-by-place
+// route against to_chars' digits parsed.
+::testing::AssertionResult CheckDouble(double d, int* fast_hits = nullptr) {
+  const long double want = ni::LongDoubleOfDoubleReference(d);
+  long double got;
+  if (ni::LongDoubleOfDoubleFast(d, &got)) {
+    if (fast_hits != nullptr) ++*fast_hits;
+    if (got != want || std::signbit(got) != std::signbit(want)) {
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "%.17g (%a)", d, d);
+      return ::testing::AssertionFailure()
+             << buf << ": fast " << Describe(got) << " vs reference " << Describe(want);
+    }
+  }
+  // And end to end, against the decimal text's parse.
+  if (std::isfinite(d) && d != 0 && std::trunc(d) != d) return CheckToLongDouble(Value::Double(d));
+  return ::testing::AssertionSuccess();
+}
+
+TEST(NumberFuzzTest, DoubleToLongDoubleFastRoute) {
+  std::mt19937_64 rng(53);
+  const int n = Iterations();
+  int fast = 0;
+  for (int i = 0; i < n; ++i) {
+    double d;
+    switch (i % 5) {
+      case 0: {  // random bits across and past the fast range
+        const int e = std::uniform_int_distribution<int>(-80, 60)(rng);
+        d = std::ldexp(static_cast<double>((rng() >> 11) | (uint64_t{1} << 52)), e - 52);
+        break;
+      }
+      case 1:  // workload-like decimals
+        d = RandomDecimal(rng).ToDouble();
+        break;
+      case 2: {  // 1..17 digit decimals, 0..22 places
+        const int digits = std::uniform_int_distribution<int>(1, 17)(rng);
+        const int places = std::uniform_int_distribution<int>(0, 22)(rng);
+        d = std::strtod((RandomDigits(rng, digits) + "e-" + std::to_string(places)).c_str(),
+                        nullptr);
+        break;
+      }
+      case 3: {  // neighbours of short decimals
+        const int places = std::uniform_int_distribution<int>(1, 6)(rng);
+        d = std::strtod((std::to_string(rng() % 10000000) + "e-" + std::to_string(places)).c_str(),
+                        nullptr);
+        d = std::nextafter(d, (rng() & 1) != 0 ? 0.0 : 1e300);
+        break;
+      }
+      default: {  // exact binary fractions (ties and exact decimals): k / 2^p
+        const int p = std::uniform_int_distribution<int>(1, 60)(rng);
+        d = std::ldexp(static_cast<double>(rng() % (uint64_t{1} << 40)), -p);
+        break;
+      }
+    }
+    if ((rng() & 1) != 0) d = -d;
+    ASSERT_TRUE(CheckDouble(d, &fast));
+  }
+  EXPECT_GT(fast, n / 3);
+  // Edges: powers of two (not modelled), halves, the ends of the range.
+  for (int e = -70; e <= 60; ++e) {
+    const double p = std::ldexp(1.0, e);
+    for (double d :
+         {p, 1.5 * p, 3 * p, p * 0.7, std::nextafter(p, 0.0), std::nextafter(p, 1e300)}) {
+      ASSERT_TRUE(CheckDouble(d));
+      ASSERT_TRUE(CheckDouble(-d));
+    }
+  }
+  for (double d : {0.5, 0.25, 0.125, 2.5, 0.1, 0.2, 0.3, 0.999, 1e-3, 4.35, 14.9, 0.0017924,
+                   9007199254740991.5, 4503599627370495.5, 1e-22, 0.1 + 0.2, 1.0 / 3}) {
+    ASSERT_TRUE(CheckDouble(d));
+  }
+}
+
+// round, ceil and floor of bigs with a fraction, against rounding the digit
+// text by hand.
+TEST(NumberFuzzTest, RoundingOfBigs) {
+  std::mt19937_64 rng(2718);
+  const int n = Iterations() / 4;
+  for (int i = 0; i < n; ++i) {
+    const int digits = std::uniform_int_distribution<int>(18, 45)(rng);
+    std::string text = RandomDigits(rng, digits);
+    if (text.back() == '0') text.back() = '3';
+    if (i % 8 == 0) text[static_cast<size_t>(rng() % digits)] = '5';
+    const int places = std::uniform_int_distribution<int>(1, digits + 3)(rng);
+    const bool negative = (rng() & 1) != 0;
+    std::optional<Value> v =
+        ParseNumber((negative ? "-" : "") + text + "e-" + std::to_string(places), nullptr);
+    ASSERT_TRUE(v.has_value());
+    if (v->number_rep() != NumberRep::kBig) continue;
+    // Integer part and first fractional digit of |v|.
+    const int point = digits - places;
+    std::string whole = point > 0 ? text.substr(0, static_cast<size_t>(point)) : "0";
+    const char first = point >= 0 ? text[static_cast<size_t>(point)] : '0';
+    auto increment = [](std::string w) {
+      int k = static_cast<int>(w.size()) - 1;
+      while (k >= 0 && w[k] == '9') w[k--] = '0';
+      if (k < 0) return "1" + w;
+      ++w[k];
+      return w;
+    };
+    auto expect = [&](const Value& got, bool away, const char* what) {
+      std::string want = away ? increment(whole) : whole;
+      if (negative && want != "0") want = "-" + want;
+      std::optional<Value> w = ParseNumber(want, nullptr);
+      ASSERT_TRUE(SameNumber(got, *w)) << what << " of " << NumberToString(*v);
+    };
+    expect(Round(*v, nullptr), first >= '5', "round");
+    expect(Ceil(*v, nullptr), !negative, "ceil");
+    expect(Floor(*v, nullptr), negative, "floor");
   }
 }
 

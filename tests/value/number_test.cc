@@ -233,6 +233,52 @@ TEST(NumberTest, Rounding) {
   EXPECT_EQ(Text(Ceil(Num("0.1000000000000000000001"), nullptr)), "1");
   EXPECT_EQ(Text(Floor(Num("0.1000000000000000000001"), nullptr)), "0");
   EXPECT_EQ(Text(Round(Num("-0.4000000000000000000001"), nullptr)), "0");
+  // Bigs whose integer part has at most 18 digits round in 64-bit integers,
+  // longer ones through their digit text: both sides of that line.
+  EXPECT_EQ(Round(Num("41.99999999999999999999"), nullptr), Value::Int(42));
+  EXPECT_EQ(Round(Num("-0.50000000000000000001"), nullptr), Value::Int(-1));
+  EXPECT_EQ(Ceil(Num("-0.50000000000000000001"), nullptr), Value::Int(0));
+  EXPECT_EQ(Floor(Num("-0.00000000000000000000001"), nullptr), Value::Int(-1));
+  EXPECT_EQ(Round(Num("999999999999999999.5"), nullptr), Value::Int(1000000000000000000));
+  EXPECT_EQ(Ceil(Num("-999999999999999999.00000000000000001"), nullptr),
+            Value::Int(-999999999999999999));
+  EXPECT_EQ(Text(Round(Num("9223372036854775807.5"), nullptr)), "9223372036854775808");
+  EXPECT_EQ(Text(Floor(Num("-9223372036854775808.5"), nullptr)), "-9223372036854775809");
+}
+
+// Results of inexact arithmetic keep the long double they were computed as;
+// numbers with the same digits from anywhere else are the same value.
+TEST(NumberTest, InexactResultsReadBackExactly) {
+  absl::StatusOr<Value> third = Divide(Value::Int(1), Value::Int(3), nullptr);
+  ASSERT_TRUE(third.ok());
+  ASSERT_EQ(third->number_rep(), NumberRep::kBig);
+  EXPECT_EQ(Text(*third), "0.33333333333333333334");
+  EXPECT_EQ(ToLongDouble(*third), 1.0L / 3);
+  Value parsed = Num("0.33333333333333333334");
+  EXPECT_EQ(ToLongDouble(parsed), 1.0L / 3);
+  EXPECT_TRUE(parsed == *third);
+  EXPECT_EQ(HashNumber(parsed), HashNumber(*third));
+  EXPECT_EQ(CompareNumbers(parsed, *third), 0);
+  // 1 - 0.999 at 64 bits is not 0.001 (0.999 reads as a little less), and
+  // the next step starts from exactly that long double.
+  absl::StatusOr<Value> allowed = Subtract(Value::Int(1), Num("0.999"), nullptr);
+  ASSERT_TRUE(allowed.ok());
+  EXPECT_EQ(Text(*allowed), "0.0010000000000000000208");
+  EXPECT_EQ(ToLongDouble(*allowed), 1 - 0.999L);
+  EXPECT_EQ(Text(Multiply(*allowed, Value::Int(1000), nullptr)), "1.0000000000000000208");
+}
+
+// A double denotes its shortest decimal: that is what is read at 64 bits,
+// for short decimals (found place by place) and 17-digit ones alike.
+TEST(NumberTest, ToLongDoubleOfDoubles) {
+  EXPECT_EQ(ToLongDouble(Num("0.999")), 0.999L);
+  EXPECT_EQ(ToLongDouble(Num("-14.9")), -14.9L);
+  EXPECT_EQ(ToLongDouble(Num("0.0017924")), 0.0017924L);
+  EXPECT_EQ(ToLongDouble(Value::Double(0.1 + 0.2)), 0.30000000000000004L);
+  EXPECT_EQ(ToLongDouble(Value::Double(1.0 / 3)), 0.3333333333333333L);
+  EXPECT_EQ(ToLongDouble(Num("0.5")), 0.5L);
+  EXPECT_EQ(ToLongDouble(Num("1e-30")), 1e-30L);
+  EXPECT_EQ(ToLongDouble(Num("4503599627370495.5")), 4503599627370495.5L);
 }
 
 TEST(NumberTest, CompareAcrossRepresentations) {
