@@ -185,6 +185,13 @@ absl::StatusOr<bool> VerifyJws(JwsAlgorithm algorithm, const Key& key,
   if (IsHmac(algorithm)) {
     return ConstantTimeEquals(Hmac(HashOf(algorithm), key.secret(), signing_input), signature);
   }
+  if (!IsEcdsa(algorithm) && algorithm != JwsAlgorithm::kEdDSA &&
+      signature.size() != static_cast<size_t>(EVP_PKEY_get_size(key.pkey()))) {
+    // RSA signatures are exactly as long as the modulus (RFC 8017 8.1.2 and
+    // 8.2.2, and Go's rsa.Verify*). OpenSSL would also accept one whose
+    // leading zero byte was cut off.
+    return false;
+  }
   std::string der;
   if (IsEcdsa(algorithm)) {
     std::optional<std::string> converted = JoseToDer(signature);

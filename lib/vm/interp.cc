@@ -62,6 +62,8 @@ absl::StatusOr<std::shared_ptr<const BoundProgram>> BoundProgram::Bind(
     bound->builtins_.push_back(lookup(name));  // non-null: Verify checked
   }
   bound->program_ = std::move(program);
+  bound->constants_.reserve(bound->program_.constants.size());
+  for (const Value& k : bound->program_.constants) bound->constants_.push_back(Borrowed(k));
   return std::shared_ptr<const BoundProgram>(std::move(bound));
 }
 
@@ -791,7 +793,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
   // goes through VERDICT_LEAVE, which hands the count back.
   uint64_t steps = 0;
   const Instr* const code = p_.code.data();
-  const Value* const K = p_.constants.data();
+  const Value* const K = bound_.constants().data();  // borrowed: no shared counts
   const Function* const F = p_.functions.data();
   uint32_t* const H = c_.hints_.data();  // one per instruction (Start sized it)
   const Instr* ip = code + F[c_.frames_[c_.depth_ - 1].function].entry_pc;

@@ -13,8 +13,10 @@
 //   options.data = data;     // the base document (an object)
 //   VERDICT_ASSIGN_OR_RETURN(Value result,
 //                            Evaluate(ctx, *bound, fn, {}, options));
-//   // result lives in ctx.arena() (or in input/data/constants) until the
-//   // next evaluation: DeepCopy(result, nullptr) to keep it longer.
+//   // result lives in ctx.arena() (or in input, data or the program's
+//   // constants, borrowed: no reference counts taken) until the next
+//   // evaluation and while bound and data live: DeepCopy(result, nullptr)
+//   // to keep it longer.
 //
 // Design (docs/vm.md has the long form): registers are one growing
 // std::vector<Value> per context, each call frame a window into it; calls
@@ -46,6 +48,20 @@
 
 namespace verdict::vm {
 
+// Borrowed()
+//
+// [v] without the reference count it may own: a copy that stays valid only
+// while something else keeps [v]'s cell alive. Evaluations hold the active
+// data this way (the compiled policy owns it for longer than any
+// evaluation runs), so the copies made for every decision on every thread
+// never touch one shared count, which would bounce its cache line between
+// cores. Results leave an evaluation deep-copied or serialized, so a
+// borrowed reference never outlives it.
+inline Value Borrowed(const Value& v) {
+  if (!v.is_counted()) return v;
+  return Value::FromCell(v.kind(), v.aux(), v.cell(), /*counted=*/false);
+}
+
 // BoundProgram
 //
 // A verified Program with its builtin names resolved to table entries, so
@@ -61,26 +77,16 @@ class BoundProgram {
 
   const Program& program() const { return program_; }
   const builtins::BuiltinInfo& builtin(uint32_t i) const { return *builtins_[i]; }
+  // program().constants, Borrowed(): what LoadConst copies into registers,
+  // so no thread touches a constant's shared reference count.
+  const std::vector<Value>& constants() const { return constants_; }
 
  private:
   BoundProgram() = default;
   Program program_;
   std::vector<const builtins::BuiltinInfo*> builtins_;
+  std::vector<Value> constants_;
 };
-
-// Borrowed()
-//
-// [v] without the reference count it may own: a copy that stays valid only
-// while something else keeps [v]'s cell alive. Evaluations hold the active
-// data this way (the compiled policy owns it for longer than any
-// evaluation runs), so the copies made for every decision on every thread
-// never touch one shared count, which would bounce its cache line between
-// cores. Results leave an evaluation deep-copied or serialized, so a
-// borrowed reference never outlives it.
-inline Value Borrowed(const Value& v) {
-  if (!v.is_counted()) return v;
-  return Value::FromCell(v.kind(), v.aux(), v.cell(), /*counted=*/false);
-}
 
 // ResolveDataPaths()
 //
