@@ -236,27 +236,35 @@ const Member* Probe(const uint32_t* index, uint64_t mask, const Member* members,
 
 }  // namespace
 
+namespace {
+
+// The member of [o] whose key is the inline string [key]: inline strings
+// are canonical, so a key is equal exactly when its 16 bytes are, and no
+// text is compared.
+const Value* FindInlineKey(const value_internal::ObjectCell* o, const Value& key) {
+  const uint64_t lo = key.raw_lo(), hi = key.raw_hi();
+  auto same = [lo, hi](const Value& m) { return m.raw_lo() == lo && m.raw_hi() == hi; };
+  const ObjectEntry* entries = o->entries();
+  if (o->index != nullptr) {
+    const std::string_view text = key.as_string();
+    const ObjectEntry* e = Probe(
+        o->index, o->index_mask, entries, HashBytes(text.data(), text.size()),
+        [](const ObjectEntry& m) -> const Value& { return m.key; }, same);
+    return e ? &e->value : nullptr;
+  }
+  for (size_t i = 0; i < o->size; ++i) {
+    if (same(entries[i].key)) return &entries[i].value;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 const Value* Value::Get(const Value& key) const {
   if (!is_object()) return nullptr;
   const auto* o = static_cast<const ObjectCell*>(cell());
   const ObjectEntry* entries = o->entries();
-  if (key.is_inline_string()) {
-    // The common key: equal only to a key with the same 16 bytes (inline
-    // strings are canonical), so no string is looked at.
-    const uint64_t lo = key.raw_lo(), hi = key.raw_hi();
-    auto same = [lo, hi](const Value& m) { return m.raw_lo() == lo && m.raw_hi() == hi; };
-    if (o->index != nullptr) {
-      const std::string_view text = key.as_string();
-      const ObjectEntry* e = Probe(
-          o->index, o->index_mask, entries, HashBytes(text.data(), text.size()),
-          [](const ObjectEntry& m) -> const Value& { return m.key; }, same);
-      return e ? &e->value : nullptr;
-    }
-    for (size_t i = 0; i < o->size; ++i) {
-      if (same(entries[i].key)) return &entries[i].value;
-    }
-    return nullptr;
-  }
+  if (key.is_inline_string()) return FindInlineKey(o, key);  // the common key
   if (key.is_string()) return Get(key.as_string());
   if (o->index != nullptr) {
     const ObjectEntry* e = Probe(
@@ -275,24 +283,7 @@ const Value* Value::Get(std::string_view key) const {
   if (!is_object()) return nullptr;
   const auto* o = static_cast<const ObjectCell*>(cell());
   const ObjectEntry* entries = o->entries();
-  if (key.size() <= value_internal::kMaxInline) {
-    // Short keys are inline Values: compare the 16 bytes.
-    Value k = String(key, nullptr);
-    if (o->index != nullptr) {
-      const ObjectEntry* e = Probe(
-          o->index, o->index_mask, entries, HashBytes(key.data(), key.size()),
-          [](const ObjectEntry& m) -> const Value& { return m.key; },
-          [&](const Value& m) {
-            return m.raw_lo() == k.raw_lo() && m.raw_hi() == k.raw_hi();
-          });
-      return e ? &e->value : nullptr;
-    }
-    for (size_t i = 0; i < o->size; ++i) {
-      const Value& m = entries[i].key;
-      if (m.raw_lo() == k.raw_lo() && m.raw_hi() == k.raw_hi()) return &entries[i].value;
-    }
-    return nullptr;
-  }
+  if (key.size() <= value_internal::kMaxInline) return FindInlineKey(o, String(key, nullptr));
   auto eq = [&](const Value& m) {
     return m.is_string() && !m.is_inline_string() && m.as_string() == key;
   };
