@@ -234,62 +234,14 @@ const Member* Probe(const uint32_t* index, uint64_t mask, const Member* members,
   }
 }
 
-}  // namespace
-
-namespace {
-
-// The member of [o] whose key is the inline string [key]: inline strings
-// are canonical, so a key is equal exactly when its 16 bytes are, and no
-// text is compared.
-const Value* FindInlineKey(const value_internal::ObjectCell* o, const Value& key) {
-  const uint64_t lo = key.raw_lo(), hi = key.raw_hi();
-  auto same = [lo, hi](const Value& m) { return m.raw_lo() == lo && m.raw_hi() == hi; };
+// The value of the member of [o] whose key satisfies [eq]: through the
+// hash index (probed from [hash](), computed only then) or by a scan.
+template <typename HashFn, typename Eq>
+const Value* FindMember(const ObjectCell* o, HashFn hash, Eq eq) {
   const ObjectEntry* entries = o->entries();
   if (o->index != nullptr) {
-    const std::string_view text = key.as_string();
     const ObjectEntry* e = Probe(
-        o->index, o->index_mask, entries, HashBytes(text.data(), text.size()),
-        [](const ObjectEntry& m) -> const Value& { return m.key; }, same);
-    return e ? &e->value : nullptr;
-  }
-  for (size_t i = 0; i < o->size; ++i) {
-    if (same(entries[i].key)) return &entries[i].value;
-  }
-  return nullptr;
-}
-
-}  // namespace
-
-const Value* Value::Get(const Value& key) const {
-  if (!is_object()) return nullptr;
-  const auto* o = static_cast<const ObjectCell*>(cell());
-  const ObjectEntry* entries = o->entries();
-  if (key.is_inline_string()) return FindInlineKey(o, key);  // the common key
-  if (key.is_string()) return Get(key.as_string());
-  if (o->index != nullptr) {
-    const ObjectEntry* e = Probe(
-        o->index, o->index_mask, entries, Hash(key),
-        [](const ObjectEntry& m) -> const Value& { return m.key; },
-        [&](const Value& k) { return k == key; });
-    return e ? &e->value : nullptr;
-  }
-  for (size_t i = 0; i < o->size; ++i) {
-    if (entries[i].key == key) return &entries[i].value;
-  }
-  return nullptr;
-}
-
-const Value* Value::Get(std::string_view key) const {
-  if (!is_object()) return nullptr;
-  const auto* o = static_cast<const ObjectCell*>(cell());
-  const ObjectEntry* entries = o->entries();
-  if (key.size() <= value_internal::kMaxInline) return FindInlineKey(o, String(key, nullptr));
-  auto eq = [&](const Value& m) {
-    return m.is_string() && !m.is_inline_string() && m.as_string() == key;
-  };
-  if (o->index != nullptr) {
-    const ObjectEntry* e = Probe(
-        o->index, o->index_mask, entries, HashBytes(key.data(), key.size()),
+        o->index, o->index_mask, entries, hash(),
         [](const ObjectEntry& m) -> const Value& { return m.key; }, eq);
     return e ? &e->value : nullptr;
   }
@@ -297,6 +249,41 @@ const Value* Value::Get(std::string_view key) const {
     if (eq(entries[i].key)) return &entries[i].value;
   }
   return nullptr;
+}
+
+// The member whose key is the inline string [key]: inline strings are
+// canonical, so a key is equal exactly when its 16 bytes are, and no text
+// is compared.
+const Value* FindInlineKey(const ObjectCell* o, const Value& key) {
+  const uint64_t lo = key.raw_lo(), hi = key.raw_hi();
+  return FindMember(
+      o,
+      [&] {
+        const std::string_view text = key.as_string();
+        return HashBytes(text.data(), text.size());
+      },
+      [lo, hi](const Value& m) { return m.raw_lo() == lo && m.raw_hi() == hi; });
+}
+
+}  // namespace
+
+const Value* Value::Get(const Value& key) const {
+  if (!is_object()) return nullptr;
+  const auto* o = static_cast<const ObjectCell*>(cell());
+  if (key.is_inline_string()) return FindInlineKey(o, key);  // the common key
+  if (key.is_string()) return Get(key.as_string());
+  return FindMember(o, [&] { return Hash(key); }, [&](const Value& k) { return k == key; });
+}
+
+const Value* Value::Get(std::string_view key) const {
+  if (!is_object()) return nullptr;
+  const auto* o = static_cast<const ObjectCell*>(cell());
+  if (key.size() <= value_internal::kMaxInline) return FindInlineKey(o, String(key, nullptr));
+  return FindMember(
+      o, [&] { return HashBytes(key.data(), key.size()); },
+      [&](const Value& m) {
+        return m.is_string() && !m.is_inline_string() && m.as_string() == key;
+      });
 }
 
 bool Value::HasMember(const Value& x) const {
