@@ -10,6 +10,10 @@
 //   BM_Latency/<workload>/json       the distribution of single decisions:
 //                                    p50/p90/p99/max (DESIGN.md: p99 under 3x
 //                                    the median); also rbac/preparsed
+//   BM_RuleIndex/<shape>/<rules>     one decision of a generated policy of
+//                                    10 to 10,000 rules keyed on input fields
+//                                    (DESIGN.md: at most 1.5x from 10 to
+//                                    10,000 rules); see RuleIndexPolicy()
 //
 // Workloads: abac, deploy, budget (1,000 inputs each, ../shared/workloads)
 // and rbac, OPA's documentation RBAC example (8 inputs, bundles/rbac;
@@ -256,6 +260,90 @@ void BM_Latency(benchmark::State& state, const std::string& name, bool preparsed
   state.counters["samples"] = static_cast<double>(samples.size());
 }
 
+// A generated policy of [n] rules that each test input fields against
+// constants, as route tables and per-user grants do:
+//   routes: allow if { input.method == "GET"; input.path == "/api/v1/r17";
+//                      "admin" in input.roles }  (every third rule POST,
+//           and one rule in ten also needs input.tenant == "t<i % 10>")
+//   grants: roles contains "role17" if input.user == "u17"
+//           (rule i for user i / 2: each user has two roles)
+// The inputs pick rules uniformly with a stride, so every decision matches
+// one rule (routes) or two (grants).
+struct RuleIndexPolicy {
+  std::string source;
+  std::string query;
+  std::vector<std::string> inputs;
+};
+
+RuleIndexPolicy MakeRuleIndexPolicy(const std::string& shape, int n) {
+  RuleIndexPolicy p;
+  std::ostringstream src;
+  src << "package idx\n\n";
+  if (shape == "routes") {
+    src << "default allow := false\n\n";
+    for (int i = 0; i < n; ++i) {
+      src << "allow if {\n  input.method == \"" << (i % 3 == 2 ? "POST" : "GET") << "\"\n"
+          << "  input.path == \"/api/v1/r" << i << "\"\n";
+      if (i % 10 == 0) src << "  input.tenant == \"t" << (i / 10) % 10 << "\"\n";
+      src << "  \"admin\" in input.roles\n}\n\n";
+    }
+    p.query = "data.idx.allow";
+  } else {
+    for (int i = 0; i < n; ++i) {
+      src << "roles contains \"role" << i << "\" if input.user == \"u" << i / 2 << "\"\n";
+    }
+    p.query = "data.idx.roles";
+  }
+  p.source = src.str();
+  for (int k = 0; k < 1000; ++k) {
+    const int i = static_cast<int>((int64_t{k} * 7919) % n);
+    std::ostringstream in;
+    if (shape == "routes") {
+      in << R"({"method": ")" << (i % 3 == 2 ? "POST" : "GET") << R"(", "path": "/api/v1/r)"
+         << i << R"(", "tenant": "t)" << (i / 10) % 10 << R"(", "roles": ["dev", "admin"]})";
+    } else {
+      in << R"({"user": "u)" << i / 2 << R"("})";
+    }
+    p.inputs.push_back(in.str());
+  }
+  return p;
+}
+
+// Latency should not grow with the number of rules: the compiler's rule
+// index (docs/ARCHITECTURE.md) selects the rules whose keys the input
+// matches. Counter `compile_ms`: compiling the policy.
+void BM_RuleIndex(benchmark::State& state, const std::string& shape) {
+  const int n = static_cast<int>(state.range(0));
+  RuleIndexPolicy p = MakeRuleIndexPolicy(shape, n);
+  verdict::Engine engine;
+  auto t0 = std::chrono::steady_clock::now();
+  if (!engine.AddModule("idx.rego", p.source).ok() || !engine.Compile().ok()) {
+    state.SkipWithError("generated policy does not compile");
+    return;
+  }
+  auto t1 = std::chrono::steady_clock::now();
+  absl::StatusOr<verdict::PreparedQuery> query = engine.Prepare(p.query);
+  if (!query.ok()) {
+    state.SkipWithError("query does not prepare");
+    return;
+  }
+  std::string out;
+  for (const std::string& input : p.inputs) {
+    if (!query->EvaluateJson(input, &out).ok() || out == "{}") {
+      state.SkipWithError("a generated input has no result");
+      return;
+    }
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    absl::Status s = query->EvaluateJson(p.inputs[i], &out);
+    benchmark::DoNotOptimize(s);
+    if (++i == p.inputs.size()) i = 0;
+  }
+  state.counters["compile_ms"] =
+      std::chrono::duration<double, std::milli>(t1 - t0).count();
+}
+
 const bool kRegistered = [] {
   for (const char* name : {"abac", "deploy", "budget", "rbac"}) {
     benchmark::RegisterBenchmark((std::string("BM_Decision/") + name + "/json").c_str(),
@@ -280,6 +368,14 @@ const bool kRegistered = [] {
   // rbac's target is stated with pre-parsed input.
   benchmark::RegisterBenchmark("BM_Latency/rbac/preparsed", BM_Latency, std::string("rbac"), true)
       ->Iterations(1);
+  for (const char* shape : {"routes", "grants"}) {
+    benchmark::RegisterBenchmark((std::string("BM_RuleIndex/") + shape).c_str(), BM_RuleIndex,
+                                 std::string(shape))
+        ->Arg(10)
+        ->Arg(100)
+        ->Arg(1000)
+        ->Arg(10000);
+  }
   return true;
 }();
 

@@ -47,6 +47,10 @@ struct CompileOptions {
   // Names of builtins added by the embedding application (custom builtins),
   // with their arity; they resolve like OPA's builtins.
   std::vector<std::pair<std::string, int>> extra_builtins;
+  // Rule indexing (rule_index.h): a document's definitions are selected by
+  // a Switch on the input fields and arguments their bodies test against
+  // constants. Off only to compare results with and without it.
+  bool index_rules = true;
 };
 
 // Compile()

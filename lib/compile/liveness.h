@@ -56,7 +56,9 @@ void ForEachWrite(const vm::Instr& in, Fn&& fn) {
   if (in.op == vm::Op::kIterInit || in.op == vm::Op::kIterNext) fn(uint32_t{in.a} + 1);
 }
 
-// Whether control can continue at pc + 1 after [op].
+// Whether control can continue at pc + 1 after [op]. A Switch continues at
+// one of the Cases after it; counting every Case as falling through to the
+// next makes all of them, and so all their targets, the Switch's successors.
 inline bool FallsThrough(vm::Op op) {
   return op != vm::Op::kJump && op != vm::Op::kReturn &&
          op != vm::Op::kReturnUndefined && op != vm::Op::kFail;

@@ -26,6 +26,7 @@
 #include "base/strings.h"
 #include "builtins/registry.h"
 #include "compile/emitter.h"
+#include "compile/rule_index.h"
 #include "vm/opcode.h"
 
 namespace verdict::compile {
@@ -322,7 +323,13 @@ class Lowerer {
                        uint32_t acc, uint8_t mark = 0);
   uint32_t MakeArrayOf(const std::vector<uint32_t>& regs);
   void LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc);
+  void LowerDefinitions(DocNode* node, std::span<const size_t> defs,
+                        std::span<const DefinitionKeys> keys, uint32_t acc,
+                        std::vector<IndexKey>* excluded);
+  DefinitionKeys IndexKeysOf(DocNode* node, const RuleDef& def);
+  bool InputPathOf(const Term& t, Value* path);
   void EnterDefinition(const RuleDef& def);
+  void DeclareDefinitionVars(DocNode* node, const RuleDef& def, const syntax::Rule& rule);
   void BindArgs(const syntax::Rule& rule, Label* fail, Body* deferred);
   void AddRuleValue(DocNode* node, const RuleDef& def, const syntax::Rule& rule,
                     uint32_t acc, Label* fail);
@@ -2015,6 +2022,19 @@ void Lowerer::EnterDefinition(const RuleDef& def) {
   package_ = PackagePath(*def.module);
 }
 
+// Declares the variables of [rule], one body of [def], in the open scope.
+// The head's variables live in the rule's scope; a function's arguments
+// are its own even where a rule has the same name.
+void Lowerer::DeclareDefinitionVars(DocNode* node, const RuleDef& def,
+                                    const syntax::Rule& rule) {
+  bound_.assign(node->arity, 1);
+  for (const Term& a : rule.head.args) DeclareArgVars(a);
+  DeclareLocals(rule.body);
+  for (const Term* d : def.dynamic) DeclareLocalsInTerm(*d);
+  if (rule.head.key) DeclareLocalsInTerm(*rule.head.key);
+  if (rule.head.value) DeclareLocalsInTerm(*rule.head.value);
+}
+
 // Matches a function's argument patterns against R[0..n). An argument that
 // needs the body's variables (f($"{x}") := 1 if x := ...) becomes the
 // expression `$argI = arg` in [deferred], ordered with the body like OPA's
@@ -2105,14 +2125,7 @@ void Lowerer::LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc) {
     const uint32_t registers = em_.RegisterMark();
     Scope scope;
     scope_ = &scope;
-    bound_.assign(node->arity, 1);
-    // The head's variables live in the rule's scope; a function's
-    // arguments are its own even where a rule has the same name.
-    for (const Term& a : rule.head.args) DeclareArgVars(a);
-    DeclareLocals(rule.body);
-    for (const Term* d : def.dynamic) DeclareLocalsInTerm(*d);
-    if (rule.head.key) DeclareLocalsInTerm(*rule.head.key);
-    if (rule.head.value) DeclareLocalsInTerm(*rule.head.value);
+    DeclareDefinitionVars(node, def, rule);
     Label body_end = em_.NewLabel();
     Label fail = body_end;
     uint32_t target_acc = acc;
@@ -2143,6 +2156,121 @@ void Lowerer::LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc) {
     em_.ReleaseRegisters(registers);
   }
   em_.Bind(chain_end);
+}
+
+// Whether [t] is the input at a path of constant keys (`input.user.role`,
+// or a name an import gives it); the path goes to [*path].
+bool Lowerer::InputPathOf(const Term& t, Value* path) {
+  Target target;
+  if (!ResolveRef(t, &target) || target.kind != Target::kInput) return false;
+  ArrayBuilder keys(em_.arena());
+  for (const Term* e : target.elems) {
+    if (!IsScalar(*e)) return false;
+    bool ok = true;
+    keys.Add(ConstantOf(*e, &ok));
+    if (!ok) return false;
+  }
+  *path = keys.Build();
+  return true;
+}
+
+// The keys whose values the body of [def] requires (rule_index.h): its
+// constant arguments and its tests of input paths against constants that
+// are not negated or under `with`. A definition with an else chain has
+// none, since its else runs exactly when the body fails.
+DefinitionKeys Lowerer::IndexKeysOf(DocNode* node, const RuleDef& def) {
+  DefinitionKeys keys;
+  const syntax::Rule& rule = *def.rule;
+  if (!rule.elses.empty()) return keys;
+  EnterDefinition(def);
+  const uint32_t registers = em_.RegisterMark();
+  Scope scope;
+  scope_ = &scope;
+  DeclareDefinitionVars(node, def, rule);  // locals shadow imported names
+  bool ok = true;
+  for (size_t i = 0; i < rule.head.args.size(); ++i) {
+    const Term& arg = rule.head.args[i];
+    if (!IsConstantTerm(arg)) continue;
+    Value v = ConstantOf(arg, &ok);
+    if (ok) keys.push_back({IndexKey{static_cast<int>(i), Value()}, {v}});
+  }
+  for (const Expr& e : rule.body) {
+    if (e.negated || !e.with.empty() || e.kind != ExprKind::kCall || e.terms.size() != 3) {
+      continue;
+    }
+    const std::string name = e.OperatorName();
+    Value path;
+    if (name == "eq" || name == "equal") {
+      for (int side = 1; side <= 2; ++side) {
+        const Term& constant = e.terms[3 - side];
+        if (!IsConstantTerm(constant) || !InputPathOf(e.terms[side], &path)) continue;
+        Value v = ConstantOf(constant, &ok);
+        if (ok) keys.push_back({IndexKey{-1, path}, {v}});
+        break;
+      }
+    } else if (name == "internal.member_2" && !membership_mocked_ &&
+               IsConstantTerm(e.terms[2]) && InputPathOf(e.terms[1], &path)) {
+      Value xs = ConstantOf(e.terms[2], &ok);
+      if (!ok) continue;
+      KeyConstraint c{IndexKey{-1, path}, {}};
+      if (xs.is_object()) {
+        for (const ObjectEntry& m : xs.entries()) c.values.push_back(m.value);
+      } else if (xs.is_array() || xs.is_set()) {
+        c.values.assign(xs.items().begin(), xs.items().end());
+      }
+      keys.push_back(std::move(c));  // anything else has no members
+    }
+  }
+  scope_ = nullptr;
+  em_.ReleaseRegisters(registers);
+  return keys;
+}
+
+// Lowers the definitions [defs] of [node] (indices into node->rules) into
+// [acc]: through a Switch when a key splits them well (rule_index.h),
+// recursing into each group and the rest, otherwise one after another.
+// Keys in [excluded] are decided by an enclosing Switch.
+void Lowerer::LowerDefinitions(DocNode* node, std::span<const size_t> defs,
+                               std::span<const DefinitionKeys> keys, uint32_t acc,
+                               std::vector<IndexKey>* excluded) {
+  std::optional<IndexSplit> split =
+      keys.empty() ? std::nullopt : ChooseIndexSplit(defs, keys, *excluded);
+  if (!split) {
+    for (size_t d : defs) {
+      LowerDefinition(node, node->rules[d], acc);
+      if (failed()) return;
+    }
+    return;
+  }
+  em_.SetSpan(node->rules[defs[0]].rule->span);
+  Label rest = em_.NewLabel();
+  const uint32_t registers = em_.RegisterMark();
+  uint32_t key = static_cast<uint32_t>(split->key.arg);
+  if (split->key.arg < 0) {
+    key = em_.NewRegister();
+    em_.Emit(Op::kLoadInput, key, em_.Constant(split->key.input_path), 0, rest);
+  }
+  ObjectBuilder table(em_.arena());
+  for (size_t g = 0; g < split->cases.size(); ++g) {
+    for (const Value& v : split->cases[g].values) table.Add(v, Value::Int(static_cast<int64_t>(g)));
+  }
+  const auto cases = static_cast<uint32_t>(split->cases.size());
+  em_.Emit(Op::kSwitch, key, em_.Constant(table.Build()), cases, rest);
+  std::vector<Label> case_labels;
+  for (uint32_t g = 0; g < cases; ++g) {
+    case_labels.push_back(em_.NewLabel());
+    em_.Emit(Op::kCase, 0, 0, 0, case_labels.back());
+  }
+  em_.ReleaseRegisters(registers);
+  excluded->push_back(split->key);
+  for (uint32_t g = 0; g < cases && !failed(); ++g) {
+    em_.Bind(case_labels[g]);
+    LowerDefinitions(node, split->cases[g].defs, keys, acc, excluded);
+    em_.Emit(Op::kJump, 0, 0, 0, rest);
+  }
+  excluded->pop_back();
+  em_.Bind(rest);
+  LowerDefinitions(node, split->rest, keys, acc, excluded);
 }
 
 uint32_t Lowerer::MakeArrayOf(const std::vector<uint32_t>& regs) {
@@ -2255,10 +2383,17 @@ void Lowerer::LowerRules(DocNode* node) {
                                                          : AccKind::kValue;
   uint32_t acc = em_.NewAccumulator();
   em_.Emit(Op::kAccInit, acc, static_cast<uint32_t>(kind));
-  for (const RuleDef& def : node->rules) {
-    LowerDefinition(node, def, acc);
-    if (failed()) return;
+  std::vector<size_t> defs(node->rules.size());
+  std::vector<DefinitionKeys> keys;
+  for (size_t d = 0; d < defs.size(); ++d) {
+    defs[d] = d;
+    if (options_.index_rules && defs.size() >= kMinIndexedDefinitions) {
+      keys.push_back(IndexKeysOf(node, node->rules[d]));
+    }
   }
+  std::vector<IndexKey> excluded;
+  LowerDefinitions(node, defs, keys, acc, &excluded);
+  if (failed()) return;
   if (node->kind == DocKind::kPartialObject) {
     // Children written with constant keys (p.q := 1 beside p[k] := v).
     for (auto& [key, child] : node->children) {

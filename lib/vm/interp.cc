@@ -902,6 +902,13 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
         vmnext;
       }
       vmcase(Jump) vmfail;
+      vmcase(Switch) {
+        // The verifier checked every case number against the table's size.
+        const Value* c = KB.Get(RA);
+        if (c == nullptr) vmfail;
+        vmjump(PC() + 1 + static_cast<uint32_t>(c->as_int()));
+      }
+      vmcase(Case) vmfail;
 
       vmcase(Truthy) {
         if (!RA.is_defined() || (RA.is_bool() && !RA.as_bool())) vmfail;

@@ -88,7 +88,7 @@ struct EntryPoint {
 struct Program {
   // Bumped whenever opcodes.def or the serialized layout changes; a bundle
   // holding another version is recompiled from its sources.
-  static constexpr uint32_t kFormatVersion = 5;
+  static constexpr uint32_t kFormatVersion = 6;
 
   std::vector<Instr> code;
   std::vector<Value> constants;

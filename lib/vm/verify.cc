@@ -242,6 +242,30 @@ class Verifier {
     return absl::OkStatus();
   }
 
+  // A Switch's table maps values to case numbers below c, and its c Cases
+  // follow it in the same function (opcodes.def *12).
+  absl::Status CheckSwitch(uint32_t pc, const Instr& in, const Function& f) {
+    const Value& table = p_.constants[in.b];
+    if (!table.is_object()) {
+      return PcError(pc, absl::StrCat("Switch table K[", in.b, "] is not an object"));
+    }
+    for (const ObjectEntry& e : table.entries()) {
+      if (!e.value.is_int() || e.value.as_int() < 0 || e.value.as_int() >= int64_t{in.c}) {
+        return PcError(pc, absl::StrCat("Switch table K[", in.b, "] has case ",
+                                        ToJson(e.value), " outside [0, ", in.c, ")"));
+      }
+    }
+    if (uint64_t{pc} + in.c >= f.end_pc) {
+      return PcError(pc, absl::StrCat("Switch has ", in.c, " cases past its function's end"));
+    }
+    for (uint32_t i = 1; i <= in.c; ++i) {
+      if (p_.code[pc + i].op != Op::kCase) {
+        return PcError(pc + i, absl::StrCat("Switch case ", i - 1, " is not a Case"));
+      }
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status CheckInstr(uint32_t pc) {
     const Instr& in = p_.code[pc];
     uint8_t raw = static_cast<uint8_t>(in.op);
@@ -336,6 +360,8 @@ class Verifier {
                                           in.b, "] out of range"));
         }
         return absl::OkStatus();
+      case Op::kSwitch:
+        return CheckSwitch(pc, in, f);
       case Op::kWithPop:
         if (in.b == 0) return PcError(pc, "WithPop of 0 overrides");
         return absl::OkStatus();

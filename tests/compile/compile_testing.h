@@ -26,10 +26,11 @@ inline std::string ErrorText(const absl::Status& s) {
 // evaluates it with [input] and [data] (JSON; empty: no input, data {}).
 // A query that is one reference (data.p.q) gives its value; any other
 // gives the array of binding objects. Returns canonical JSON, "undefined",
-// or "error: <code>: <message>". [strict]: builtin errors raise.
+// or "error: <code>: <message>". [strict]: builtin errors raise;
+// [options]: the compiler's.
 inline std::string Eval(const std::vector<std::string>& modules, std::string_view query,
                         std::string_view input = "", std::string_view data = "",
-                        bool strict = false) {
+                        bool strict = false, const CompileOptions& options = {}) {
   std::vector<syntax::Module> parsed;
   for (size_t i = 0; i < modules.size(); ++i) {
     absl::StatusOr<syntax::Module> m =
@@ -43,7 +44,7 @@ inline std::string Eval(const std::vector<std::string>& modules, std::string_vie
   spec.name = "query";
   spec.value_query = IsValueQuery(*body);
   spec.body = *std::move(body);
-  absl::StatusOr<vm::Program> program = Compile(parsed, {&spec, 1});
+  absl::StatusOr<vm::Program> program = Compile(parsed, {&spec, 1}, options);
   if (!program.ok()) return ErrorText(program.status());
   const vm::EntryPoint* entry = program->FindEntryPoint("query");
   if (entry == nullptr) return "error: no query entry point";
