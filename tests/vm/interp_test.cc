@@ -107,6 +107,48 @@ TEST_F(InterpTest, LoadInputPresentAndMissing) {
   EXPECT_EQ(JsonOf(Again(f)), "undefined");  // no input: LoadInput jumps to t
 }
 
+// Switch (opcodes.def *12): one lookup of the key in the table, then the
+// Case it names; a missing key goes to t. Keys compare as Rego values.
+TEST_F(InterpTest, SwitchJumpsThroughItsCase) {
+  Assembler as;
+  uint32_t f = as.Function("t", 1, 2);
+  Label a = as.NewLabel(), b = as.NewLabel(), none = as.NewLabel();
+  as.Emit(Op::kSwitch, 0, as.ConstJson(R"({"x": 0, "y": 1, "z": 1})"), 2, none);
+  as.Emit(Op::kCase, 0, 0, 0, a);
+  as.Emit(Op::kCase, 0, 0, 0, b);
+  as.Bind(a);
+  as.Emit(Op::kLoadConst, 1, as.ConstJson(R"("case a")"));
+  as.Emit(Op::kReturn, 1);
+  as.Bind(b);
+  as.Emit(Op::kLoadConst, 1, as.ConstJson(R"("case b")"));
+  as.Emit(Op::kReturn, 1);
+  as.Bind(none);
+  as.Emit(Op::kReturnUndefined);
+  as.End();
+  EXPECT_EQ(JsonOf(Run(as, f, {Json(R"("x")")})), R"("case a")");
+  EXPECT_EQ(JsonOf(Again(f, {Json(R"("z")")})), R"("case b")");
+  EXPECT_EQ(JsonOf(Again(f, {Json(R"("w")")})), "undefined");
+  EXPECT_EQ(JsonOf(Again(f, {Json("1")})), "undefined");
+
+  Assembler numbers;
+  uint32_t g = numbers.Function("t", 1, 2);
+  Label one = numbers.NewLabel(), miss = numbers.NewLabel();
+  ObjectBuilder tb;
+  tb.Add(Value::Int(1), Value::Int(0));
+  tb.Add(Json("[1, 2]"), Value::Int(0));
+  Value table = tb.Build();
+  numbers.Emit(Op::kSwitch, 0, numbers.Const(table), 1, miss);
+  numbers.Emit(Op::kCase, 0, 0, 0, one);
+  numbers.Bind(one);
+  numbers.Emit(Op::kReturn, 0);
+  numbers.Bind(miss);
+  numbers.Emit(Op::kReturnUndefined);
+  numbers.End();
+  EXPECT_EQ(JsonOf(Run(numbers, g, {Json("1.0")})), "1");  // found, not undefined
+  EXPECT_EQ(JsonOf(Again(g, {Json("[1.0, 2]")})), "[1,2]");
+  EXPECT_EQ(JsonOf(Again(g, {Json("2")})), "undefined");
+}
+
 TEST_F(InterpTest, LoadInputWalksItsPath) {
   Assembler as;
   uint32_t deep = as.ConstJson(R"(["a","b",1])");

@@ -158,6 +158,41 @@ TEST(VerifyTest, RejectsBadJumps) {
                  "has no target but t = 3");
 }
 
+// f(x): Switch x {"a": 0, "b": 1} -> undefined; Case; Case; two returns.
+Program SwitchProgram() {
+  Assembler as;
+  as.Function("f", 1, 2);
+  Label a = as.NewLabel(), b = as.NewLabel(), none = as.NewLabel();
+  as.Emit(Op::kSwitch, 0, as.ConstJson(R"({"a": 0, "b": 1})"), 2, none);
+  as.Emit(Op::kCase, 0, 0, 0, a);
+  as.Emit(Op::kCase, 0, 0, 0, b);
+  as.Bind(a);
+  as.Emit(Op::kReturn, 0);
+  as.Bind(b);
+  as.Emit(Op::kReturn, 0);
+  as.Bind(none);
+  as.Emit(Op::kReturnUndefined);
+  as.End();
+  return as.Finish();
+}
+
+TEST(VerifyTest, ChecksSwitchTablesAndCases) {
+  EXPECT_OK(Check(SwitchProgram()));
+  auto rejected = [](const std::function<void(Program&)>& mutate, const char* want) {
+    Program p = SwitchProgram();
+    mutate(p);
+    EXPECT_THAT(Check(p), StatusIs(ErrorCode::kBytecodeError, HasSubstr(want))) << want;
+  };
+  rejected([](Program& p) { p.code[0].c = 1; }, R"(has case 1 outside [0, 1))");
+  rejected([](Program& p) { p.code[0].c = 7; }, "Switch has 7 cases past its function's end");
+  rejected([](Program& p) { p.code[2].op = Op::kJump; }, "Switch case 1 is not a Case");
+  rejected([](Program& p) { p.constants[p.code[0].b] = Value::String("a"); },
+           "Switch table K[0] is not an object");
+  rejected([](Program& p) { p.constants[p.code[0].b] = *ParseJson(R"({"a": "0"})"); },
+           R"(has case "0" outside [0, 2))");
+  rejected([](Program& p) { p.code[1].t = 100; }, "Case jumps to 100 outside its function");
+}
+
 TEST(VerifyTest, RejectsFallingOffTheEnd) {
   ExpectRejected(
       [](Base& b, Program& p) { p.code[b.pc_last_main] = Instr{Op::kNop, 0, 0, 0, 0, 0}; },
@@ -269,6 +304,7 @@ TEST(VerifyTest, RandomProgramsThatVerifyNeverCrash) {
   for (int round = 0; round < 3000; ++round) {
     Assembler as;
     for (const char* c : constants) as.ConstJson(c);
+    const uint32_t switch_table = as.ConstJson(R"({"s": 0, "1": 1, "a": 2})");
     as.Builtin("test.add");
     as.Builtin("test.count");
     as.Builtin("test.error");
@@ -318,6 +354,15 @@ TEST(VerifyTest, RandomProgramsThatVerifyNeverCrash) {
         in.c = operand(info.c);
         if (info.uses_t) in.t = entry + pick(len + 1);
         p.code.push_back(in);
+        // A Switch gets its jump table (sometimes one Case short).
+        if (in.op == Op::kSwitch) {
+          in.b = switch_table;
+          p.code.back().b = switch_table;
+          const uint32_t cases = in.c - pick(2) * (in.c > 0);
+          for (uint32_t k = 0; k < cases; ++k, ++i) {
+            p.code.push_back(Instr{Op::kCase, 0, 0, 0, 0, entry + pick(len + 1)});
+          }
+        }
       }
       as.Emit(Op::kReturn, pick(regs));
       as.End();
