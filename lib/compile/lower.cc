@@ -322,10 +322,23 @@ class Lowerer {
   void AddContribution(const std::vector<uint32_t>& path, uint32_t value, bool element,
                        uint32_t acc, uint8_t mark = 0);
   uint32_t MakeArrayOf(const std::vector<uint32_t>& regs);
-  void LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc);
+  // A definition's tests of keys a Switch decided (LowerDefinitions):
+  // body expressions, and constant arguments by position.
+  struct ImpliedTests {
+    std::vector<const Expr*> exprs;
+    std::vector<int> args;
+  };
+  void LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc,
+                       const ImpliedTests* implied = nullptr);
+  // Keys the enclosing Switches decided, and the values of those whose
+  // case has one value.
+  struct DecidedKeys {
+    std::vector<IndexKey> keys;
+    std::vector<std::pair<IndexKey, Value>> values;
+  };
   void LowerDefinitions(DocNode* node, std::span<const size_t> defs,
                         std::span<const DefinitionKeys> keys, uint32_t acc,
-                        std::vector<IndexKey>* excluded);
+                        DecidedKeys* decided);
   DefinitionKeys IndexKeysOf(DocNode* node, const RuleDef& def);
   bool InputPathOf(const Term& t, Value* path);
   void EnterDefinition(const RuleDef& def);
@@ -362,6 +375,8 @@ class Lowerer {
   // Some `with` replaces internal.member_2: `x in xs` must stay a builtin
   // call for the mock to reach it (instead of the Member instruction).
   bool membership_mocked_ = false;
+  // Tests of the definition being lowered that a Switch decided.
+  const ImpliedTests* implied_ = nullptr;
 
   // Set while lowering the definitions of a document whose value is merged
   // by internal.ref_head_object: the constant keys from that document to
@@ -1996,6 +2011,10 @@ void Lowerer::LowerBody(const Body& body, Label* fail,
   std::vector<const Expr*> order = Order(body);
   if (failed()) return;
   for (const Expr* e : order) {
+    if (implied_ != nullptr &&
+        std::find(implied_->exprs.begin(), implied_->exprs.end(), e) != implied_->exprs.end()) {
+      continue;
+    }
     LowerExpr(*e, fail);
     if (failed()) return;
   }
@@ -2049,7 +2068,11 @@ void Lowerer::BindArgs(const syntax::Rule& rule, Label* fail, Body* deferred) {
       continue;
     }
     if (IsPattern(arg, bound_)) {
-      Match(arg, static_cast<uint32_t>(i), fail);
+      const bool decided = implied_ != nullptr && std::find(implied_->args.begin(),
+                                                            implied_->args.end(),
+                                                            static_cast<int>(i)) !=
+                                                      implied_->args.end();
+      if (!decided) Match(arg, static_cast<uint32_t>(i), fail);
       continue;
     }
     std::string name = absl::StrCat("$arg", i);
@@ -2112,7 +2135,10 @@ void Lowerer::AddRuleValue(DocNode* node, const RuleDef& def, const syntax::Rule
   em_.Emit(Op::kJump, 0, 0, 0, *fail);
 }
 
-void Lowerer::LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc) {
+// [implied]: tests an enclosing Switch decided (they bind nothing, so the
+// order of the rest does not change without them).
+void Lowerer::LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc,
+                              const ImpliedTests* implied) {
   EnterDefinition(def);
   std::vector<const syntax::Rule*> chain = {def.rule};
   for (const syntax::Rule& alt : def.rule->elses) chain.push_back(&alt);
@@ -2135,6 +2161,7 @@ void Lowerer::LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc) {
     }
     em_.SetSpan(rule.span);
     Body deferred;
+    implied_ = implied;
     BindArgs(rule, &fail, &deferred);
     if (!deferred.empty()) {
       deferred.insert(deferred.begin(), rule.body.begin(), rule.body.end());
@@ -2143,6 +2170,7 @@ void Lowerer::LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc) {
     LowerBody(deferred.empty() ? rule.body : deferred, &fail, [&](Label* f) {
       AddRuleValue(node, def, rule, target_acc, f);
     });
+    implied_ = nullptr;
     em_.Bind(body_end);
     if (has_else) {
       Label next = em_.NewLabel();
@@ -2205,14 +2233,14 @@ DefinitionKeys Lowerer::IndexKeysOf(DocNode* node, const RuleDef& def) {
         const Term& constant = e.terms[3 - side];
         if (!IsConstantTerm(constant) || !InputPathOf(e.terms[side], &path)) continue;
         Value v = ConstantOf(constant, &ok);
-        if (ok) keys.push_back({IndexKey{-1, path}, {v}});
+        if (ok) keys.push_back({IndexKey{-1, path}, {v}, &e});
         break;
       }
     } else if (name == "internal.member_2" && !membership_mocked_ &&
                IsConstantTerm(e.terms[2]) && InputPathOf(e.terms[1], &path)) {
       Value xs = ConstantOf(e.terms[2], &ok);
       if (!ok) continue;
-      KeyConstraint c{IndexKey{-1, path}, {}};
+      KeyConstraint c{IndexKey{-1, path}, {}, &e};
       if (xs.is_object()) {
         for (const ObjectEntry& m : xs.entries()) c.values.push_back(m.value);
       } else if (xs.is_array() || xs.is_set()) {
@@ -2229,15 +2257,29 @@ DefinitionKeys Lowerer::IndexKeysOf(DocNode* node, const RuleDef& def) {
 // Lowers the definitions [defs] of [node] (indices into node->rules) into
 // [acc]: through a Switch when a key splits them well (rule_index.h),
 // recursing into each group and the rest, otherwise one after another.
-// Keys in [excluded] are decided by an enclosing Switch.
+// A definition's tests of keys whose value a Switch decided are implied
+// and not compiled.
 void Lowerer::LowerDefinitions(DocNode* node, std::span<const size_t> defs,
                                std::span<const DefinitionKeys> keys, uint32_t acc,
-                               std::vector<IndexKey>* excluded) {
+                               DecidedKeys* decided) {
   std::optional<IndexSplit> split =
-      keys.empty() ? std::nullopt : ChooseIndexSplit(defs, keys, *excluded);
+      keys.empty() ? std::nullopt : ChooseIndexSplit(defs, keys, decided->keys);
   if (!split) {
+    ImpliedTests implied;
     for (size_t d : defs) {
-      LowerDefinition(node, node->rules[d], acc);
+      implied.exprs.clear();
+      implied.args.clear();
+      for (const KeyConstraint& c : keys.empty() ? DefinitionKeys() : keys[d]) {
+        for (const auto& [key, value] : decided->values) {
+          if (!(c.key == key) ||
+              std::find(c.values.begin(), c.values.end(), value) == c.values.end()) {
+            continue;
+          }
+          if (c.test != nullptr) implied.exprs.push_back(c.test);
+          if (c.key.arg >= 0) implied.args.push_back(c.key.arg);
+        }
+      }
+      LowerDefinition(node, node->rules[d], acc, &implied);
       if (failed()) return;
     }
     return;
@@ -2262,15 +2304,18 @@ void Lowerer::LowerDefinitions(DocNode* node, std::span<const size_t> defs,
     em_.Emit(Op::kCase, 0, 0, 0, case_labels.back());
   }
   em_.ReleaseRegisters(registers);
-  excluded->push_back(split->key);
+  decided->keys.push_back(split->key);
   for (uint32_t g = 0; g < cases && !failed(); ++g) {
     em_.Bind(case_labels[g]);
-    LowerDefinitions(node, split->cases[g].defs, keys, acc, excluded);
+    const IndexCase& c = split->cases[g];
+    if (c.values.size() == 1) decided->values.emplace_back(split->key, c.values[0]);
+    LowerDefinitions(node, c.defs, keys, acc, decided);
+    if (c.values.size() == 1) decided->values.pop_back();
     em_.Emit(Op::kJump, 0, 0, 0, rest);
   }
-  excluded->pop_back();
+  decided->keys.pop_back();
   em_.Bind(rest);
-  LowerDefinitions(node, split->rest, keys, acc, excluded);
+  LowerDefinitions(node, split->rest, keys, acc, decided);
 }
 
 uint32_t Lowerer::MakeArrayOf(const std::vector<uint32_t>& regs) {
@@ -2391,8 +2436,8 @@ void Lowerer::LowerRules(DocNode* node) {
       keys.push_back(IndexKeysOf(node, node->rules[d]));
     }
   }
-  std::vector<IndexKey> excluded;
-  LowerDefinitions(node, defs, keys, acc, &excluded);
+  DecidedKeys decided;
+  LowerDefinitions(node, defs, keys, acc, &decided);
   if (failed()) return;
   if (node->kind == DocKind::kPartialObject) {
     // Children written with constant keys (p.q := 1 beside p[k] := v).

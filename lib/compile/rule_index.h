@@ -7,8 +7,9 @@
 // succeed when the key has another value. ChooseIndexSplit() picks the key
 // that best splits a set of definitions by those constants; lower.cc emits a
 // Switch on it (opcodes.def *12) and recurses into each group, so several
-// keys form a trie, as in OPA's rule index. The bodies keep their tests:
-// the index only skips definitions that would fail.
+// keys form a trie, as in OPA's rule index. The bodies keep their other
+// tests (only a test of the key a case decided is left out): the index
+// only skips definitions that would fail.
 //
 //   std::vector<DefinitionKeys> keys = ...;  // one per definition
 //   std::optional<IndexSplit> split = ChooseIndexSplit(defs, keys, {});
@@ -25,6 +26,10 @@
 #include <vector>
 
 #include "verdict/value.h"
+
+namespace verdict::syntax {
+struct Expr;
+}  // namespace verdict::syntax
 
 namespace verdict::compile {
 
@@ -54,6 +59,9 @@ struct IndexKeyHash {
 struct KeyConstraint {
   IndexKey key;
   std::vector<Value> values;
+  // The body's expression that tests it; nullptr for an argument. Where
+  // a Switch already decided the key's value, the test is implied.
+  const syntax::Expr* test = nullptr;
 };
 using DefinitionKeys = std::vector<KeyConstraint>;
 
