@@ -51,6 +51,10 @@ struct CompileOptions {
   // a Switch on the input fields and arguments their bodies test against
   // constants. Off only to compare results with and without it.
   bool index_rules = true;
+  // Generator fusion (lower.cc): `some x in s` over a partial set s runs
+  // s's body in place instead of building the set, where that cannot be
+  // told apart. Off only to compare results with and without it.
+  bool fuse_generators = true;
 };
 
 // Compile()

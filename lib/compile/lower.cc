@@ -304,6 +304,13 @@ class Lowerer {
   void LowerExprPlain(const Expr& e, Label* fail);
   void LowerWith(const Expr& e, Label* fail);
   void LowerSome(const Expr& e, Label* fail);
+  bool FuseGenerator(const Expr& some, const Term& collection, const Term& pattern,
+                     Label* fail);
+  DocNode* FusableGenerator(const Expr& some, const Term& collection);
+  bool RaisesNothing(const Body& body, const Expr* except = nullptr);
+  bool RaisesNothing(const Expr& e);
+  bool RaisesNothing(const Term& t);
+  void CollectWithTargets(std::span<const QuerySpec> queries);
   void LowerEvery(const Expr& e, Label* fail);
   void LowerCallExpr(const Expr& e, Label* fail);
   void LowerBody(const Body& body, Label* fail, const std::function<void(Label*)>& on_success);
@@ -377,6 +384,13 @@ class Lowerer {
   bool membership_mocked_ = false;
   // Tests of the definition being lowered that a Switch decided.
   const ImpliedTests* implied_ = nullptr;
+  // The rule body being lowered and its definition's head, where `some x
+  // in s` may run s's generator in place (FuseGenerator); null elsewhere
+  // (queries, closures).
+  const Body* fusion_body_ = nullptr;
+  const syntax::Head* fusion_head_ = nullptr;
+  // The data paths (constant prefixes) some `with` replaces.
+  std::vector<std::vector<std::string>> with_data_paths_;
 
   // Set while lowering the definitions of a document whose value is merged
   // by internal.ref_head_object: the constant keys from that document to
@@ -1685,6 +1699,10 @@ void Lowerer::Unify(const Term& a, const Term& b, Label* fail) {
 void Lowerer::LowerSome(const Expr& e, Label* fail) {
   if (e.terms.empty() || e.terms[0].kind == TermKind::kVar) return;  // declaration
   const Term& call = e.terms[0];
+  if (call.terms.size() == 3 && e.with.empty() &&
+      FuseGenerator(e, call.terms.back(), call.terms[1], fail)) {
+    return;
+  }
   uint32_t coll = LowerTerm(call.terms.back(), fail);
   uint32_t key = em_.NewRegister();
   uint32_t value = em_.NewRegister();
@@ -2025,6 +2043,259 @@ void Lowerer::LowerBody(const Body& body, Label* fail,
 }
 
 // ===========================================================================
+// Generator fusion
+//
+// `some x in s` where s is a partial set rule builds the whole set (every
+// solution of s's body, sorted and deduplicated) and then iterates it. A
+// rule body can instead run s's body in place: each solution binds x and
+// continues with the rest of the consumer's body, whose failures resume
+// s's innermost loop. No set is built, and a rule that exits early
+// (`allow if { some g in grants; ... }`) stops at the first matching
+// solution. The consumer then sees solutions in s's order, repeats
+// included, rather than sorted and once each; a rule's value cannot tell
+// (a set, a constant, or a value that conflicts either way), but an error
+// could: a solution that raises met before one that exits early. So the
+// `some` must be an expression of the rule body itself (not of a query, a
+// comprehension, `not` or `every`), s's body and the consumer's other
+// expressions and head must be unable to raise (RaisesNothing), and no
+// `with` may replace s.
+
+// The node of [collection] if [some] can run its generator in place.
+DocNode* Lowerer::FusableGenerator(const Expr& some, const Term& collection) {
+  if (!options_.fuse_generators || fusion_body_ == nullptr || node_ == nullptr) return nullptr;
+  const Body& body = *fusion_body_;
+  if (body.empty() || &some < &body.front() || &some > &body.back()) return nullptr;
+  Target target;
+  if (!ResolveRef(collection, &target) || target.kind != Target::kData) return nullptr;
+  std::vector<std::string> path;
+  for (const Term* e : target.elems) {
+    if (e->kind != TermKind::kString) return nullptr;
+    path.push_back(e->text);
+  }
+  DocNode* gen = tree_.Find(path);
+  if (gen == nullptr || gen == node_ || gen->kind != DocKind::kPartialSet ||
+      gen->rules.size() != 1 || !gen->rules[0].rule->elses.empty() ||
+      !gen->rules[0].dynamic.empty() || !gen->rules[0].rule->head.key) {
+    return nullptr;
+  }
+  for (const std::vector<std::string>& w : with_data_paths_) {
+    const size_t n = std::min(w.size(), path.size());
+    if (std::equal(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(n), path.begin())) {
+      return nullptr;
+    }
+  }
+  // The consumer, in its own scope.
+  const syntax::Head& head = *fusion_head_;
+  if (!RaisesNothing(body, &some) || (head.key && !RaisesNothing(*head.key)) ||
+      (head.value && !RaisesNothing(*head.value))) {
+    return nullptr;
+  }
+  for (const Term& arg : head.args) {
+    if (!RaisesNothing(arg)) return nullptr;
+  }
+  // The generator, in its module's.
+  const RuleDef& def = gen->rules[0];
+  const syntax::Module* saved_module = module_;
+  std::vector<std::string> saved_package = package_;
+  Scope* saved_scope = scope_;
+  EnterDefinition(def);
+  Scope scope;
+  scope_ = &scope;
+  const uint32_t registers = em_.RegisterMark();
+  DeclareLocals(def.rule->body);
+  DeclareLocalsInTerm(*def.rule->head.key);
+  const bool safe = RaisesNothing(def.rule->body) && RaisesNothing(*def.rule->head.key);
+  em_.ReleaseRegisters(registers);
+  scope_ = saved_scope;
+  module_ = saved_module;
+  package_ = std::move(saved_package);
+  return safe ? gen : nullptr;
+}
+
+// Whether evaluating [t] can only succeed or be undefined: scalars,
+// variables, collections of such, and references into the input, locals
+// or base data (never rules, whose calls can raise conflicts; no calls).
+bool Lowerer::RaisesNothing(const Term& t) {
+  switch (t.kind) {
+    case TermKind::kVar:
+    case TermKind::kRef: {
+      Target target;
+      if (!ResolveRef(t, &target)) return t.kind == TermKind::kVar;  // a local
+      if (target.kind == Target::kValue) {
+        if (!RaisesNothing(*target.head)) return false;
+      } else if (target.kind == Target::kData) {
+        // No rule may live on the path or below where it turns dynamic.
+        const DocNode* node = tree_.root.get();
+        for (const Term* e : target.elems) {
+          if (node->has_rules()) return false;
+          if (e->kind != TermKind::kString) break;
+          auto it = node->children.find(e->text);
+          if (it == node->children.end()) {
+            node = nullptr;
+            break;
+          }
+          node = it->second.get();
+        }
+        if (node != nullptr && node->HasRulesBelow()) return false;
+      }
+      for (const Term* e : target.elems) {
+        if (!RaisesNothing(*e)) return false;
+      }
+      return true;
+    }
+    case TermKind::kArray:
+    case TermKind::kSet:
+      for (const Term& item : t.terms) {
+        if (!RaisesNothing(item)) return false;
+      }
+      return true;
+    case TermKind::kObject:
+      for (const syntax::ObjectItem& item : t.items) {
+        if (!RaisesNothing(item.key) || !RaisesNothing(item.value)) return false;
+      }
+      return true;
+    default:
+      return IsConstantTerm(t);
+  }
+}
+
+bool Lowerer::RaisesNothing(const Expr& e) {
+  if (!e.with.empty()) return false;
+  switch (e.kind) {
+    case ExprKind::kSome:
+      for (const Term& t : e.terms) {
+        if (t.kind == TermKind::kVar) continue;  // a declaration
+        // some [k,] v in xs: internal.member_2/3(patterns..., xs)
+        for (size_t i = 1; i < t.terms.size(); ++i) {
+          if (!RaisesNothing(t.terms[i])) return false;
+        }
+      }
+      return true;
+    case ExprKind::kTerm:
+      return RaisesNothing(e.terms[0]);
+    case ExprKind::kCall: {
+      const std::string name = e.OperatorName();
+      const bool test = name == "eq" || name == "assign" || IsComparison(name) ||
+                        (name == "internal.member_2" && !membership_mocked_);
+      if (!test) return false;
+      for (size_t i = 1; i < e.terms.size(); ++i) {
+        if (!RaisesNothing(e.terms[i])) return false;
+      }
+      return true;
+    }
+    case ExprKind::kEvery:
+      return false;
+  }
+  return false;
+}
+
+bool Lowerer::RaisesNothing(const Body& body, const Expr* except) {
+  for (const Expr& e : body) {
+    if (&e != except && !RaisesNothing(e)) return false;
+  }
+  return true;
+}
+
+// `some pattern in collection` with the generator's body in place (see
+// above). Returns false, having emitted nothing, when that does not apply.
+bool Lowerer::FuseGenerator(const Expr& some, const Term& collection, const Term& pattern,
+                            Label* fail) {
+  DocNode* gen = FusableGenerator(some, collection);
+  if (gen == nullptr) return false;
+  deps_[node_].insert(gen);  // the recursion check still sees the edge
+  const RuleDef& def = gen->rules[0];
+  const syntax::Rule& rule = *def.rule;
+  const syntax::Module* saved_module = module_;
+  std::vector<std::string> saved_package = package_;
+  Scope* saved_scope = scope_;
+  const int saved_index = expr_index_;
+  const ImpliedTests* saved_implied = implied_;
+  const Body* saved_body = fusion_body_;
+  EnterDefinition(def);
+  Scope scope;  // the generator's variables are its own
+  scope_ = &scope;
+  implied_ = nullptr;
+  fusion_body_ = nullptr;
+  expr_index_ = std::numeric_limits<int>::max();
+  // Its registers stay allocated: its loops resume after the consumer's
+  // continuation fails.
+  DeclareLocals(rule.body);
+  DeclareLocalsInTerm(*rule.head.key);
+  Label gen_fail = *fail;  // exhausted: where the consumer failed to
+  LowerBody(rule.body, &gen_fail, [&](Label* f) {
+    uint32_t element = LowerTerm(*rule.head.key, f);
+    scope_ = saved_scope;
+    module_ = saved_module;
+    package_ = saved_package;
+    expr_index_ = saved_index;
+    Match(pattern, element, f);
+    *fail = *f;
+  });
+  scope_ = saved_scope;
+  module_ = saved_module;
+  package_ = std::move(saved_package);
+  expr_index_ = saved_index;
+  implied_ = saved_implied;
+  fusion_body_ = saved_body;
+  return true;
+}
+
+// Every `with` target under data, in rules and queries (FusableGenerator).
+void Lowerer::CollectWithTargets(std::span<const QuerySpec> queries) {
+  std::function<void(const Body&)> body;
+  std::function<void(const Term&)> term = [&](const Term& t) {
+    for (const Term& x : t.terms) term(x);
+    for (const syntax::ObjectItem& item : t.items) {
+      term(item.key);
+      term(item.value);
+    }
+    body(t.body);
+    for (const syntax::TemplatePart& part : t.parts) body(part.expr);
+  };
+  body = [&](const Body& b) {
+    for (const Expr& e : b) {
+      for (const syntax::With& w : e.with) {
+        Target target;
+        if (ResolveRef(w.target, &target) && target.kind == Target::kData) {
+          std::vector<std::string> path;
+          for (const Term* el : target.elems) {
+            if (el->kind != TermKind::kString) break;
+            path.push_back(el->text);
+          }
+          with_data_paths_.push_back(std::move(path));
+        }
+        term(w.value);
+      }
+      for (const Term& t : e.terms) term(t);
+      if (e.every) {
+        term(e.every->domain);
+        body(e.every->body);
+      }
+    }
+  };
+  auto rule = [&](const syntax::Rule& r) {
+    body(r.body);
+    for (const Term& a : r.head.args) term(a);
+    if (r.head.key) term(*r.head.key);
+    if (r.head.value) term(*r.head.value);
+  };
+  std::function<void(const DocNode*)> visit = [&](const DocNode* node) {
+    auto definition = [&](const RuleDef& def) {
+      EnterDefinition(def);
+      rule(*def.rule);
+      for (const syntax::Rule& alt : def.rule->elses) rule(alt);
+    };
+    for (const RuleDef& def : node->rules) definition(def);
+    if (node->default_rule) definition(*node->default_rule);
+    for (const auto& [key, child] : node->children) visit(child.get());
+  };
+  visit(tree_.root.get());
+  module_ = nullptr;
+  package_.clear();
+  for (const QuerySpec& q : queries) body(q.body);
+}
+
+// ===========================================================================
 // Documents
 
 uint32_t Lowerer::FunctionOf(DocNode* node) {
@@ -2167,10 +2438,16 @@ void Lowerer::LowerDefinition(DocNode* node, const RuleDef& def, uint32_t acc,
       deferred.insert(deferred.begin(), rule.body.begin(), rule.body.end());
       DeclareLocals(deferred);
     }
+    if (!has_else) {
+      fusion_body_ = &rule.body;
+      fusion_head_ = &rule.head;
+    }
     LowerBody(deferred.empty() ? rule.body : deferred, &fail, [&](Label* f) {
       AddRuleValue(node, def, rule, target_acc, f);
     });
     implied_ = nullptr;
+    fusion_body_ = nullptr;
+    fusion_head_ = nullptr;
     em_.Bind(body_end);
     if (has_else) {
       Label next = em_.NewLabel();
@@ -2674,6 +2951,7 @@ bool MocksMembership(const RuleTree& tree, std::span<const QuerySpec> queries) {
 absl::Status Lowerer::Run(std::span<const QuerySpec> queries) {
   vm::Program& program = em_.program();
   membership_mocked_ = MocksMembership(tree_, queries);
+  CollectWithTargets(queries);
   // Every rule document is an entry point.
   std::function<void(DocNode*)> declare = [&](DocNode* node) {
     if (node->has_rules() && node->kind != DocKind::kFunction) {
