@@ -348,7 +348,7 @@ absl::StatusOr<Decision> PreparedQuery::Evaluate(const Value& input,
                                                  const EvalOptions& options) const {
   ThreadState& thread = ThisThread();
   vm::EvalOptions vm_options = VmOptions(*policy_, options);
-  vm_options.input = input;
+  vm_options.input = vm::Borrowed(input);  // the caller holds it for the call
   Decision decision;
   if (options.record_nondeterministic) vm_options.record = &decision.nondeterministic;
   std::vector<uint32_t> contributions;

@@ -856,6 +856,166 @@ class FunctionPasses {
   std::vector<bool> target_;
 };
 
+// ---------------------------------------------------------------------------
+// Loop-invariant loads. Bodies iterate with IterInit/IterNext and the rest
+// of the body after them, so a load in a loop runs once per element:
+//
+//   IterInit R8 R5 -> exit          LoadInput R16 ["action"] -> exit
+//   IterNext R8 _ R1 -> exit   =>   IterInit R8 R5 -> exit
+//   Index R11 R10 R1 -> next        IterNext R8 _ R1 -> exit
+//   LoadInput R16 ["action"] -> next    Index R11 R10 R1 -> next
+//
+// A LoadConst, or a LoadInput or LoadData in a function without `with`
+// (nothing in it changes the input or data), whose register nothing else
+// writes, and which every iteration reaches through quiet instructions
+// (no effect, no error; each fails only to the loop's IterNext) computes
+// the same value each time: it moves before the IterInit. When it fails
+// (a missing key) every iteration would have failed at it having done
+// nothing, so the hoisted load fails to the loop's exit. Repeated, a load
+// leaves every loop it does not depend on.
+
+// Ops that either fall through or fail, raise no error and write nothing
+// but their destination.
+bool IsQuiet(Op op) {
+  switch (op) {
+    case Op::kNop:
+    case Op::kLoadConst:
+    case Op::kMove:
+    case Op::kLoadInput:
+    case Op::kLoadData:
+    case Op::kTruthy:
+    case Op::kEqual:
+    case Op::kNotEqual:
+    case Op::kLess:
+    case Op::kLessEqual:
+    case Op::kGreater:
+    case Op::kGreaterEqual:
+    case Op::kEqualConst:
+    case Op::kMember:
+    case Op::kIsArray:
+    case Op::kIsObject:
+    case Op::kIndex:
+    case Op::kIndexConst:
+    case Op::kMakeArray:
+    case Op::kMakeSet:
+    case Op::kMakeObject:
+      return true;
+    default:
+      return false;
+  }
+}
+
+class LoopInvariantHoister {
+ public:
+  LoopInvariantHoister(vm::Program* program, const vm::Function& f,
+                       std::vector<vm::SpanEntry>* spans)
+      : code_(program->code), f_(f), spans_(*spans) {}
+
+  // One pass over the function; true when something moved.
+  bool Round() {
+    std::vector<uint32_t> writes(f_.num_registers, 0);
+    std::vector<bool> target(f_.end_pc - f_.entry_pc, false);
+    bool has_with = false;
+    for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
+      const Instr& in = code_[pc];
+      ForEachWrite(in, [&](uint32_t r) {
+        if (r < writes.size()) ++writes[r];
+      });
+      if (vm::GetOpInfo(in.op).uses_t && InFunction(in.t)) target[in.t - f_.entry_pc] = true;
+      has_with = has_with || in.op == Op::kWithInput || in.op == Op::kWithData ||
+                 in.op == Op::kWithFunc || in.op == Op::kWithBuiltin ||
+                 in.op == Op::kWithValue;
+    }
+    auto is_target = [&](uint32_t pc) { return target[pc - f_.entry_pc]; };
+    bool moved = false;
+    for (uint32_t p = f_.entry_pc + 2; p < f_.end_pc; ++p) {
+      const Instr& x = code_[p];
+      const bool load = x.op == Op::kLoadInput || x.op == Op::kLoadData;
+      if ((x.op != Op::kLoadConst && !(load && !has_with)) || x.n != 0 || is_target(p) ||
+          x.a >= writes.size() || writes[x.a] != 1) {
+        continue;
+      }
+      // Back through quiet instructions to the IterNext of the loop.
+      uint32_t next = p;
+      bool quiet = true;
+      while (quiet && next > f_.entry_pc && code_[next - 1].op != Op::kIterNext) {
+        const Instr& in = code_[--next];
+        quiet = !is_target(next) && IsQuiet(in.op) && !Reads(in, x.a);
+      }
+      if (!quiet || next < f_.entry_pc + 2) continue;
+      const uint32_t iter_next = next - 1, iter_init = next - 2;
+      const Instr& init = code_[iter_init];
+      if (init.op != Op::kIterInit || init.a != code_[iter_next].a || is_target(iter_init) ||
+          Reads(init, x.a) || Writes(init, x.a) || Reads(code_[iter_next], x.a) ||
+          Writes(code_[iter_next], x.a)) {
+        continue;
+      }
+      bool fail_to_next = !load || x.t == iter_next;
+      for (uint32_t pc = next; pc < p && fail_to_next; ++pc) {
+        fail_to_next = !vm::GetOpInfo(code_[pc].op).uses_t || code_[pc].t == iter_next;
+      }
+      if (!fail_to_next) continue;
+      Instr hoisted = x;
+      if (load) hoisted.t = init.t;
+      Rotate(iter_init, p, hoisted);
+      moved = true;
+    }
+    return moved;
+  }
+
+ private:
+  bool InFunction(uint32_t pc) const { return pc >= f_.entry_pc && pc < f_.end_pc; }
+
+  // code_[from..to] becomes [hoisted, code_[from..to-1]]; jump targets into
+  // the shifted range follow their instructions (nothing jumps to `from`
+  // or `to`).
+  void Rotate(uint32_t from, uint32_t to, const Instr& hoisted) {
+    std::rotate(code_.begin() + from, code_.begin() + to, code_.begin() + to + 1);
+    std::rotate(spans_.begin() + from, spans_.begin() + to, spans_.begin() + to + 1);
+    code_[from] = hoisted;
+    for (uint32_t pc = f_.entry_pc; pc < f_.end_pc; ++pc) {
+      Instr& in = code_[pc];
+      if (vm::GetOpInfo(in.op).uses_t && in.t >= from && in.t < to) ++in.t;
+    }
+  }
+
+  std::vector<Instr>& code_;
+  const vm::Function& f_;
+  std::vector<vm::SpanEntry>& spans_;  // one per pc
+};
+
+void HoistLoopInvariants(vm::Program* program) {
+  // The span table as one entry per instruction, so instructions can move.
+  std::vector<vm::SpanEntry> spans(program->code.size());
+  size_t next = 0;
+  vm::SpanEntry current{0, ~0u, 0, 0};
+  for (uint32_t pc = 0; pc < spans.size(); ++pc) {
+    while (next < program->spans.size() && program->spans[next].pc <= pc) {
+      current = program->spans[next++];
+    }
+    spans[pc] = current;
+  }
+  bool moved = false;
+  for (const vm::Function& f : program->functions) {
+    LoopInvariantHoister hoister(program, f, &spans);
+    // Each round moves a load out of one more enclosing loop.
+    for (int round = 0; round < 8 && hoister.Round(); ++round) moved = true;
+  }
+  if (!moved) return;
+  std::vector<vm::SpanEntry> compressed;
+  for (uint32_t pc = 0; pc < spans.size(); ++pc) {
+    vm::SpanEntry s = spans[pc];
+    if (s.file == ~0u) continue;
+    s.pc = pc;
+    if (!compressed.empty() && compressed.back().file == s.file &&
+        compressed.back().line == s.line && compressed.back().col == s.col) {
+      continue;
+    }
+    compressed.push_back(s);
+  }
+  program->spans = std::move(compressed);
+}
+
 }  // namespace
 
 OptimizeStats Optimize(vm::Program* program) {
@@ -879,6 +1039,7 @@ OptimizeStats Optimize(vm::Program* program) {
   ThreadJumps(program);
   for (const vm::Function& f : program->functions) FunctionPasses(program, f).RemoveUnreachable();
   RemoveInstructions(program, DroppableInstructions(*program));
+  HoistLoopInvariants(program);
   stats.instructions_after = program->code.size();
   return stats;
 }

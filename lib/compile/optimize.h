@@ -32,10 +32,16 @@
 //     constant, so its calls become that LoadConst (one that is just
 //     ReturnUndefined makes its calls jump to their failure target), and
 //     the callers are optimized again;
-//   - Jumps to the next instruction and Nops are dropped.
+//   - Jumps to the next instruction and Nops are dropped;
+//   - loop-invariant loads: a LoadConst, or a LoadInput or LoadData in a
+//     function without `with`, whose register nothing else writes and
+//     which every iteration reaches through instructions that cannot
+//     raise, moves before its loop's IterInit (out of every loop it does
+//     not depend on); failing there, it ends the loop, as every iteration
+//     would have failed at it having done nothing.
 //
-// Dropping instructions renumbers the code: every jump target, function
-// range and span entry is remapped. Entry: compile::Optimize() from
+// Dropping and moving instructions renumbers the code: every jump target,
+// function range and span entry is remapped. Entry: compile::Optimize() from
 // Compile(), before verification. Tested by tests/compile/optimize_test.cc.
 #ifndef VERDICT_COMPILE_OPTIMIZE_H_
 #define VERDICT_COMPILE_OPTIMIZE_H_

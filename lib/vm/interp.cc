@@ -217,6 +217,8 @@ const char* ConflictMessage(const Function& f) {
 }  // namespace
 
 void EvalContext::Reset() {
+  if (clean_) return;
+  clean_ = true;
   // Drop every Value that may point into the arena before resetting it.
   // Overwriting an arena Value never reads its cell, so the order does not
   // matter for safety, only for not keeping heap cells alive.
@@ -1306,6 +1308,7 @@ absl::StatusOr<Value> Interpreter::Start(uint32_t function, std::span<const Valu
                                   args.size()));
   }
   if (o_.reset_arena) c_.Reset();
+  c_.clean_ = false;
   c_.depth_ = 0;
   c_.overrides_.clear();
   c_.call_overrides_ = 0;

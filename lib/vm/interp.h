@@ -164,9 +164,14 @@ class EvalContext {
 
   // The arena for temporaries: values built while evaluating, and the
   // input when the caller parses it here (see EvalOptions::reset_arena).
-  Arena& arena() { return arena_; }
+  Arena& arena() {
+    clean_ = false;
+    return arena_;
+  }
   // Reset(): kills every value in arena() and the references the context
-  // still holds from the last evaluation.
+  // still holds from the last evaluation. Nothing to do when nothing ran
+  // and nothing was allocated since the last Reset (Evaluate() resets at
+  // its start, PreparedQuery::Evaluate also at its end).
   void Reset();
 
   // Settings builtins read (pattern cache, clock, random seed). arena and
@@ -222,6 +227,7 @@ class EvalContext {
   builtins::BuiltinContext builtin_ctx_;
   std::vector<Value> regs_;
   size_t regs_high_ = 0;  // registers touched since the last clear
+  bool clean_ = true;     // nothing ran or was allocated since Reset()
   // Inline caches of IndexConst and LoadInput, one word per instruction:
   // byte i is the position where step i's key was last found, tried
   // before a search (objects of one shape keep a key at one position).

@@ -149,6 +149,20 @@ TEST_F(InterpTest, SwitchJumpsThroughItsCase) {
   EXPECT_EQ(JsonOf(Again(g, {Json("2")})), "undefined");
 }
 
+// Reset() skips a context nothing used since the last Reset, but memory
+// taken from arena() (an input parsed there, even one that then failed to
+// parse) counts as use.
+TEST(EvalContextTest, ResetClearsWhatArenaHandedOut) {
+  EvalContext ctx;
+  ctx.Reset();
+  ctx.arena().Allocate(100);
+  EXPECT_GE(ctx.arena().bytes_used(), 100u);
+  ctx.Reset();
+  EXPECT_EQ(ctx.arena().bytes_used(), 0u);
+  ctx.Reset();
+  EXPECT_EQ(ctx.arena().bytes_used(), 0u);
+}
+
 TEST_F(InterpTest, LoadInputWalksItsPath) {
   Assembler as;
   uint32_t deep = as.ConstJson(R"(["a","b",1])");
