@@ -84,6 +84,11 @@ struct EvalOptions {
   // The clock time.now_ns (and JWT/certificate expiry checks) read, in Unix
   // nanoseconds; empty: the system clock. Read at most once per evaluation.
   std::function<int64_t()> clock;
+  // Receives print() output, one line per print call and combination of
+  // its operands' values (`print("user", input.user)` -> "user alice";
+  // undefined operands read "<undefined>"), as OPA's print hook does.
+  // Empty: print() does nothing. Called on the evaluating thread.
+  std::function<void(std::string_view)> print;
 };
 
 // The result of one evaluation.

@@ -298,23 +298,26 @@ vm::EvalOptions VmOptions(const CompiledPolicy& policy, const EvalOptions& optio
   return vm_options;
 }
 
-// Installs EvalOptions::clock in the thread's builtin context for one
-// evaluation (and removes it after, so the next one reads the system clock).
-class ScopedClock {
+// Installs EvalOptions::clock and ::print in the thread's builtin context
+// for one evaluation (and removes them after, so the next one reads the
+// system clock and prints nothing unless it asks).
+class ScopedHooks {
  public:
-  ScopedClock(vm::EvalContext& context, const EvalOptions& options)
-      : ctx_(context.builtin_context()), set_(static_cast<bool>(options.clock)) {
-    if (set_) ctx_.clock = options.clock;
+  ScopedHooks(vm::EvalContext& context, const EvalOptions& options)
+      : ctx_(context.builtin_context()), clock_(static_cast<bool>(options.clock)) {
+    if (clock_) ctx_.clock = options.clock;
+    if (options.print) ctx_.print = &options.print;
   }
-  ~ScopedClock() {
-    if (set_) ctx_.clock = nullptr;
+  ~ScopedHooks() {
+    if (clock_) ctx_.clock = nullptr;
+    ctx_.print = nullptr;
   }
-  ScopedClock(const ScopedClock&) = delete;
-  ScopedClock& operator=(const ScopedClock&) = delete;
+  ScopedHooks(const ScopedHooks&) = delete;
+  ScopedHooks& operator=(const ScopedHooks&) = delete;
 
  private:
   builtins::BuiltinContext& ctx_;
-  bool set_;
+  bool clock_;
 };
 
 // Decision::explanation from the pcs the interpreter collected: each
@@ -353,7 +356,7 @@ absl::StatusOr<Decision> PreparedQuery::Evaluate(const Value& input,
   if (options.record_nondeterministic) vm_options.record = &decision.nondeterministic;
   std::vector<uint32_t> contributions;
   if (options.explain) vm_options.contributions = &contributions;
-  ScopedClock clock(thread.context, options);
+  ScopedHooks hooks(thread.context, options);
   VERDICT_ASSIGN_OR_RETURN(
       Value result, vm::Evaluate(thread.context, *policy_->program, function_, {}, vm_options));
   if (options.explain) decision.explanation = Explain(policy_->program->program(), contributions);
@@ -371,7 +374,7 @@ absl::Status PreparedQuery::EvaluateJson(std::string_view input_json, std::strin
   thread.context.Reset();
   vm::EvalOptions vm_options = VmOptions(*policy_, options);
   vm_options.reset_arena = false;
-  ScopedClock clock(thread.context, options);
+  ScopedHooks hooks(thread.context, options);
   if (!input_json.empty()) {
     VERDICT_ASSIGN_OR_RETURN(vm_options.input,
                              thread.parser.Parse(input_json, &thread.context.arena()));

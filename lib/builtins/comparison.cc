@@ -2,7 +2,7 @@
 //
 // Comparison operators as builtins (equal, neq, lt, lte, gt, gte: OPA's
 // names for ==, !=, <, <=, >, >=), membership (internal.member_2 for
-// `x in xs`, internal.member_3 for `k, v in xs`), trace and internal.print.
+// `x in xs`, internal.member_3 for `k, v in xs`) and trace.
 // Comparisons use Rego's total order across kinds, so `1 < "a"` is true as
 // in OPA.
 //
@@ -65,15 +65,6 @@ absl::StatusOr<Value> Member3(BuiltinContext& ctx, std::span<const Value> args) 
 // trace(note): verdict keeps no evaluation trace; the call succeeds.
 absl::StatusOr<Value> Trace(BuiltinContext& ctx, std::span<const Value> args) {
   if (!args[0].is_string()) return OperandTypeError("trace", 0, args[0], {"string"});
-  return Value::Bool(true);
-}
-
-// internal.print: accepted and discarded (the VM may route it to a print
-// hook before calling the builtin).
-absl::StatusOr<Value> InternalPrint(BuiltinContext& ctx, std::span<const Value> args) {
-  if (!args[0].is_array()) {
-    return OperandTypeError("internal.print", 0, args[0], {"array"});
-  }
   return Value::Bool(true);
 }
 

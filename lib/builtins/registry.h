@@ -79,6 +79,9 @@ struct BuiltinContext {
   bool now_ns_set = false;
   // Seed for rand.intn / uuid.rfc4122 within this evaluation.
   uint64_t random_seed = 0;
+  // Where print() writes, one line per call and combination of operand
+  // values; null: print does nothing (as OPA without a print hook).
+  const std::function<void(std::string_view)>* print = nullptr;
   // A lock-free front to [patterns] for glob.match and regex.match, made
   // on first use; single-threaded like the context (LookupGlob, patterns.h).
   std::unique_ptr<PatternMemo, PatternMemoDeleter> pattern_memo;

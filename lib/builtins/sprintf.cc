@@ -942,6 +942,52 @@ absl::StatusOr<Value> Sprintf(BuiltinContext& ctx, std::span<const Value> args) 
   return result;
 }
 
+// internal.print([operands...]): the lowering of print(x, y, ...). Each
+// operand is the set of the expression's values (or a scalar): empty
+// prints "<undefined>", and a line is written for every combination of
+// the operands' values (OPA's cross product), strings bare, anything else
+// in Rego syntax, separated by spaces.
+absl::StatusOr<Value> InternalPrint(BuiltinContext& ctx, std::span<const Value> args) {
+  const Value& operands = args[0];
+  if (!operands.is_array()) return OperandTypeError("internal.print", 0, operands, {"array"});
+  if (ctx.print == nullptr || !*ctx.print) return Value::Bool(true);
+  const std::span<const Value> items = operands.items();
+  std::string line;
+  // Rendered values of each operand, then an odometer over them.
+  std::vector<std::vector<std::string>> texts(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    auto render = [&](const Value& v) {
+      std::string s;
+      if (v.is_string()) {
+        s = std::string(v.as_string());
+      } else {
+        AppendRegoText(&s, v);
+      }
+      texts[i].push_back(std::move(s));
+    };
+    if (!items[i].is_set()) {
+      render(items[i]);
+    } else if (items[i].empty()) {
+      texts[i].push_back("<undefined>");
+    } else {
+      for (const Value& v : items[i].items()) render(v);
+    }
+  }
+  std::vector<size_t> at(items.size(), 0);
+  for (;;) {
+    line.clear();
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i > 0) line.push_back(' ');
+      line.append(texts[i][at[i]]);
+    }
+    (*ctx.print)(line);
+    size_t i = items.size();
+    while (i > 0 && ++at[i - 1] == texts[i - 1].size()) at[--i] = 0;
+    if (i == 0) break;
+  }
+  return Value::Bool(true);
+}
+
 // internal.template_string([parts...]): the lowering of $"...{expr}..."
 // template strings. Literal parts are strings; each interpolated
 // expression arrives as the set of its values: empty prints

@@ -304,6 +304,7 @@ class Lowerer {
   void LowerExprPlain(const Expr& e, Label* fail);
   void LowerWith(const Expr& e, Label* fail);
   void LowerSome(const Expr& e, Label* fail);
+  void LowerPrint(const Expr& e, Label* fail);
   bool FuseGenerator(const Expr& some, const Term& collection, const Term& pattern,
                      Label* fail);
   DocNode* FusableGenerator(const Expr& some, const Term& collection);
@@ -1431,7 +1432,10 @@ uint32_t Lowerer::LowerCall(const Term& op, std::span<const Term> args,
         if (extra == name) arity = extra_arity;
       }
       if (arity < 0) {
-        Error(ErrorCode::kTypeError, span, absl::StrCat("undefined function ", Absl(name)));
+        Error(ErrorCode::kTypeError, span,
+              name == "print" ? std::string("print() has no value: write it as an expression "
+                                            "of its own")
+                              : absl::StrCat("undefined function ", Absl(name)));
         return 0;
       }
     }
@@ -1537,6 +1541,31 @@ uint32_t Lowerer::LowerTemplatePart(const Expr& e) {
   em_.Emit(Op::kAccFinish, out, acc, 0, never);
   em_.Bind(never);
   return out;
+}
+
+// print(x, y, ...): internal.print([{x...}, {y...}, ...]), each operand the
+// set of its values like a template part, so an undefined one prints
+// "<undefined>" and the expression never fails (OPA's rewriting of print).
+// Scalar literals go as they are.
+void Lowerer::LowerPrint(const Expr& e, Label* fail) {
+  std::vector<uint32_t> operands;
+  for (size_t i = 1; i < e.terms.size() && !failed(); ++i) {
+    const Term& arg = e.terms[i];
+    if (IsScalar(arg)) {
+      operands.push_back(LowerTerm(arg, fail));
+      continue;
+    }
+    Expr part;
+    part.kind = ExprKind::kTerm;
+    part.span = arg.span;
+    part.index = e.index;
+    part.terms.push_back(arg);
+    operands.push_back(LowerTemplatePart(part));
+  }
+  uint32_t list = MakeArrayOf(operands);
+  uint32_t out = em_.NewRegister();
+  em_.SetSpan(e.span);
+  em_.Emit(Op::kCallBuiltin, out, em_.Builtin("internal.print"), list, *fail, 1);
 }
 
 // The first register of [regs] laid out consecutively, as Call and
@@ -1756,6 +1785,10 @@ void Lowerer::LowerEvery(const Expr& e, Label* fail) {
 
 void Lowerer::LowerCallExpr(const Expr& e, Label* fail) {
   std::string name = e.OperatorName();
+  if (name == "print" && CallArity(e.terms[0]) < 0) {
+    LowerPrint(e, fail);
+    return;
+  }
   if ((name == "eq" || name == "assign") && e.terms.size() == 3) {
     if (name == "assign") {
       // := always binds the left side (a new variable or pattern).

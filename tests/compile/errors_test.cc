@@ -62,6 +62,11 @@ TEST(CompileErrorTest, UndefinedFunction) {
   EXPECT_EQ(Value1("package t\np := nope(1)\n", "data.t.p"),
             "error: rego_type_error: test-0.rego:2:6: rego_type_error: "
             "undefined function nope");
+  // print is a statement (lowered to internal.print), not a function.
+  EXPECT_EQ(Value1("package t\np := print(1)\n", "data.t.p"),
+            "error: rego_type_error: test-0.rego:2:6: rego_type_error: "
+            "print() has no value: write it as an expression of its own");
+  EXPECT_EQ(Value1("package t\np if print(1)\n", "data.t.p"), "true");
 }
 
 TEST(CompileErrorTest, UnsupportedBuiltinAsAMock) {

@@ -68,6 +68,22 @@ TEST_F(PolicycToolsTest, VerboseListsEveryTestWithItsTime) {
   EXPECT_THAT(r.out, EndsWith("2 passed, 3 failed, 1 skipped\n"));
 }
 
+// print() output appears under a failing test (and under every test with
+// -v), indented, as opa test shows it; a passing test stays quiet.
+TEST_F(PolicycToolsTest, PrintOutputShowsUnderFailingTests) {
+  std::string f = Write("print_test.rego", R"(package p
+test_quiet if { print("not shown"); true }
+test_loud if { print("saw", input.x, [1, "a"]); false }
+)");
+  Outcome r = Policyc("test " + f);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, f + ":3: FAIL data.p.test_loud (undefined)\n"
+                       "  saw <undefined> [1, \"a\"]\n"
+                       "1 passed, 1 failed\n");
+  r = Policyc("test -v " + f);
+  EXPECT_THAT(r.out, ContainsRegex("PASS data\\.p\\.test_quiet \\([0-9.]+ms\\)\n  not shown\n"));
+}
+
 TEST_F(PolicycToolsTest, DuplicateTestNamesAreFlagged) {
   Outcome r = Policyc(std::string("test ") + kFailing, /*with_stderr=*/true);
   EXPECT_THAT(r.out, HasSubstr(std::string(kFailingFile) +
@@ -249,6 +265,16 @@ TEST_F(PolicycToolsTest, EvalExplainPrintsTheRulesAfterTheResult) {
   EXPECT_EQ(r.out, "{\"result\":false}\n"
                    "data.ex.admins  " + f + ":7:1\n"
                    "data.ex.allow  " + f + ":3:1\n");
+}
+
+TEST_F(PolicycToolsTest, EvalPrintsToStandardError) {
+  std::string f = Write("pr.rego", "package pr\nallow if { print(\"user\", input.user); true }\n");
+  std::string input = Write("input.json", R"({"user": "alice"})");
+  Outcome quiet = Policyc("eval -d " + f + " -i " + input + " -q data.pr.allow");
+  EXPECT_EQ(quiet.out, "{\"result\":true}\n");  // stdout alone: the result only
+  Outcome all = Policyc("eval -d " + f + " -i " + input + " -q data.pr.allow", true);
+  EXPECT_EQ(all.exit_code, 0);
+  EXPECT_THAT(all.out, HasSubstr("user alice\n"));
 }
 
 TEST_F(PolicycToolsTest, EvalExplainWithJsonlAddsAnExplanationArray) {

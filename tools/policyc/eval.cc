@@ -409,6 +409,10 @@ int RunEval(Args args) {
   EvalOptions options;
   options.strict_builtin_errors = flags.strict;
   options.explain = flags.explain;
+  // print() output goes to stderr, as with opa eval.
+  options.print = [](std::string_view line) {
+    std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+  };
   return flags.input_jsonl ? EvalJsonl(*query, flags, options)
                            : EvalSingle(*query, flags, options);
 }

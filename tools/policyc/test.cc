@@ -220,6 +220,13 @@ int RunTest(Args args) {
 
   EvalOptions options;
   options.strict_builtin_errors = flags.strict;
+  // print() output of a test, shown under it when it fails (always with
+  // --verbose), as opa test does.
+  std::vector<std::string> printed;
+  options.print = [&printed](std::string_view line) { printed.emplace_back(line); };
+  auto show_printed = [&printed] {
+    for (const std::string& line : printed) std::printf("  %s\n", line.c_str());
+  };
   int passed = 0, failed = 0, skipped = 0;
   for (const TestCase& test : FindTests(*modules)) {
     if (filter && !RE2::PartialMatch(test.name, *filter)) continue;
@@ -236,6 +243,7 @@ int RunTest(Args args) {
                    "separate tests (give each test a name of its own)\n",
                    test.location.c_str(), test.name.c_str(), test.definitions);
     }
+    printed.clear();
     auto start = std::chrono::steady_clock::now();
     absl::StatusOr<Decision> decision = engine.Evaluate(test.name, Value(), options);
     std::string elapsed = FormatMillis(std::chrono::steady_clock::now() - start);
@@ -243,6 +251,7 @@ int RunTest(Args args) {
       ++failed;
       std::printf("%s: ERROR %s: %s\n", test.location.c_str(), test.name.c_str(),
                   FormatStatus(decision.status()).c_str());
+      show_printed();
       continue;
     }
     const bool defined = decision->defined && decision->result.is_defined();
@@ -252,6 +261,7 @@ int RunTest(Args args) {
       if (flags.verbose) {
         std::printf("%s: PASS %s (%s)\n", test.location.c_str(), test.name.c_str(),
                     elapsed.c_str());
+        show_printed();
       }
     } else {
       ++failed;
@@ -259,6 +269,7 @@ int RunTest(Args args) {
                   defined ? "false" : "undefined");
       if (flags.verbose) std::printf(" (%s)", elapsed.c_str());
       std::printf("\n");
+      show_printed();
     }
   }
 
