@@ -1837,6 +1837,11 @@ void Lowerer::LowerCallExpr(const Expr& e, Label* fail) {
     return;
   }
   if (name == "internal.member_2" && args.size() == 2 && !membership_mocked_) {
+    // `x in s` over a partial set rule: s's body in place, its elements
+    // compared with x, the first match going on (Generator fusion).
+    if (e.with.empty() && RaisesNothing(args[0]) && FuseGenerator(e, args[1], args[0], fail)) {
+      return;
+    }
     std::vector<uint32_t> regs = LowerArgs(args, fail);
     em_.Emit(Op::kMember, regs[0], regs[1], 0, *fail);
     return;
@@ -2080,16 +2085,17 @@ void Lowerer::LowerBody(const Body& body, Label* fail,
 //
 // `some x in s` where s is a partial set rule builds the whole set (every
 // solution of s's body, sorted and deduplicated) and then iterates it. A
-// rule body can instead run s's body in place: each solution binds x and
-// continues with the rest of the consumer's body, whose failures resume
-// s's innermost loop. No set is built, and a rule that exits early
+// rule body can instead run s's body in place: each solution binds x (or,
+// for the test `x in s`, is compared with x) and continues with the rest
+// of the consumer's body, whose failures resume s's innermost loop. No
+// set is built, and a rule that exits early
 // (`allow if { some g in grants; ... }`) stops at the first matching
 // solution. The consumer then sees solutions in s's order, repeats
 // included, rather than sorted and once each; a rule's value cannot tell
 // (a set, a constant, or a value that conflicts either way), but an error
 // could: a solution that raises met before one that exits early. So the
-// `some` must be an expression of the rule body itself (not of a query, a
-// comprehension, `not` or `every`), s's body and the consumer's other
+// `some` (or `in`) must be an expression of the rule body itself (not of
+// a query, a comprehension or `every`), s's body and the consumer's other
 // expressions and head must be unable to raise (RaisesNothing), and no
 // `with` may replace s.
 

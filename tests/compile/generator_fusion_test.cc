@@ -188,6 +188,27 @@ destructured contains k if { some [k, 1] in pairs }
               HasSubstr("eval_conflict_error"));
 }
 
+TEST(GeneratorFusionTest, MembershipTestsCompareInPlace) {
+  const std::string module = R"(package t
+admins contains u if { some u in data.admins }
+two contains u if { some u in data.admins }
+two contains u if { some u in input.extra }
+allow if input.user in admins
+deny if not input.user in admins
+either if input.user in two
+)";
+  const char* data = R"({"admins": ["alice", "carol"]})";
+  EXPECT_FALSE(CallsSet(module, "data.t.allow", "data.t.admins"));
+  EXPECT_FALSE(CallsSet(module, "data.t.deny", "data.t.admins"));
+  EXPECT_TRUE(CallsSet(module, "data.t.either", "data.t.two"));  // two definitions
+  EXPECT_EQ(Fused(module, "data.t.allow", R"({"user": "carol"})", data), "true");
+  EXPECT_EQ(Fused(module, "data.t.allow", R"({"user": "bob"})", data), "undefined");
+  EXPECT_EQ(Fused(module, "data.t.deny", R"({"user": "bob"})", data), "true");
+  EXPECT_EQ(Fused(module, "data.t.deny", R"({"user": "alice"})", data), "undefined");
+  EXPECT_EQ(Fused(module, "data.t.deny", "{}", data), "true");
+  EXPECT_EQ(Fused(module, "data.t.either", R"({"user": "x", "extra": ["x"]})", data), "true");
+}
+
 TEST(GeneratorFusionTest, TheSetKeepsItsOwnModulesNames) {
   const std::vector<std::string> modules = {R"(package lib
 import input.request as req
@@ -226,6 +247,8 @@ o[x] := true if { some x in named }
 e if { every w in input.all { some x in by_role; x == w } }
 n if { not p }
 c := count({x | some x in s; some y in by_role; x == y})
+m if input.want in s
+nm if not input.want in by_role
 )";
   const char* data = R"({"grants": {"r1": [1, 2], "r2": [2, 6], "r3": []}})";
   const char* values[] = {"1", "2", "3", "6", "\"a\"", "2.0"};
@@ -245,7 +268,7 @@ c := count({x | some x in s; some y in by_role; x == y})
         }) +
         ", \"all\": " + array(value) + "}";
     for (const char* q : {"data.t.p", "data.t.v", "data.t.q", "data.t.o", "data.t.e",
-                          "data.t.n", "data.t.c"}) {
+                          "data.t.n", "data.t.c", "data.t.m", "data.t.nm"}) {
       ASSERT_EQ(Eval(module, q, input, data, true), Eval(module, q, input, data, false))
           << q << " input " << input;
     }
