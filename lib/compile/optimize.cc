@@ -907,6 +907,8 @@ bool IsQuiet(Op op) {
 
 class LoopInvariantHoister {
  public:
+  static constexpr uint32_t kMaxHoistDistance = 64;
+
   LoopInvariantHoister(vm::Program* program, const vm::Function& f,
                        std::vector<vm::SpanEntry>* spans)
       : code_(program->code), f_(f), spans_(*spans) {}
@@ -935,12 +937,14 @@ class LoopInvariantHoister {
           x.a >= writes.size() || writes[x.a] != 1) {
         continue;
       }
-      // Back through quiet instructions to the IterNext of the loop.
+      // Back through quiet instructions to the IterNext of the loop (not
+      // too far: the walk would be quadratic in long straight-line code).
       uint32_t next = p;
       bool quiet = true;
       while (quiet && next > f_.entry_pc && code_[next - 1].op != Op::kIterNext) {
         const Instr& in = code_[--next];
-        quiet = !is_target(next) && IsQuiet(in.op) && !Reads(in, x.a);
+        quiet = p - next <= kMaxHoistDistance && !is_target(next) && IsQuiet(in.op) &&
+                !Reads(in, x.a);
       }
       if (!quiet || next < f_.entry_pc + 2) continue;
       const uint32_t iter_next = next - 1, iter_init = next - 2;
