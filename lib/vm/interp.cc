@@ -1109,6 +1109,29 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
             continue;
           }
         }
+        {
+          // The common call inline: defined operands, a table builtin
+          // that is deterministic. Everything else goes through
+          // CallBuiltin().
+          const builtins::BuiltinInfo& info = bound_.builtin(ip->b);
+          const Value* args = &RC;
+          bool operands_defined = true;
+          for (uint32_t i = 0; i < ip->n; ++i) operands_defined &= args[i].is_defined();
+          if (__builtin_expect(operands_defined && info.custom == nullptr &&
+                                   (info.flags & builtins::kNondeterministic) == 0,
+                               1)) {
+            ++c_.stats_.builtin_calls;
+            absl::StatusOr<Value> result = info.fn(c_.builtin_ctx_, {args, ip->n});
+            if (__builtin_expect(result.ok(), 1)) {
+              if (result->is_undefined()) vmfail;
+              Set(RA, *result);
+              vmnext;
+            }
+            if (!o_.strict_builtin_errors) vmfail;
+            VERDICT_LEAVE_ERROR(PC(), GetErrorCode(result.status()),
+                                Std(result.status().message()));
+          }
+        }
         VERDICT_TRY(CallBuiltin(PC(), *ip, R, &scratch, &defined));
         if (!defined) vmfail;
         Set(RA, scratch);
