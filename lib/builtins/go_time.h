@@ -15,6 +15,7 @@
 #define VERDICT_BUILTINS_GO_TIME_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,12 @@ std::string_view ResolveGoLayout(std::string_view name);
 // ParseGoTime(): Go's time.Parse (times without a zone are UTC). Errors
 // (kEvalBuiltinError) carry Go's ParseError text.
 absl::StatusOr<absl::Time> ParseGoTime(std::string_view layout, std::string_view value);
+
+// FastRfc3339Nanos(): "YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|+HH:MM|-HH:MM)" in
+// Unix nanoseconds when every field is in range and the year fits
+// (1678-2261); nullopt for anything else, which time.parse_rfc3339_ns
+// hands to ParseGoTime (time.cc).
+std::optional<int64_t> FastRfc3339Nanos(std::string_view s);
 
 // FormatGoTime(): Go's Time.Format of [t] in [tz].
 std::string FormatGoTime(std::string_view layout, absl::Time t, absl::TimeZone tz);

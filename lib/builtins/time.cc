@@ -90,11 +90,31 @@ int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
   return era * 146097 + doe - 719468;
 }
 
+constexpr std::string_view kWeekdays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                          "Friday", "Saturday", "Sunday"};
+
+}  // namespace
+
 // "YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|+HH:MM|-HH:MM)" with every field in range
 // and a year whose nanoseconds fit int64: the shape nearly every timestamp
 // has, parsed without the general layout machinery. Anything else returns
 // nullopt and goes to ParseGoTime, which also words the errors.
 std::optional<int64_t> FastRfc3339Nanos(std::string_view s) {
+  if (s.size() < 20) return std::nullopt;
+  // The fixed-position digits, each as its value: a byte that is not a
+  // digit wraps to a large unsigned number.
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  auto digit = [p](size_t i) { return static_cast<uint32_t>(p[i]) - '0'; };
+  const uint32_t y0 = digit(0), y1 = digit(1), y2 = digit(2), y3 = digit(3);
+  const uint32_t mo0 = digit(5), mo1 = digit(6), d0 = digit(8), d1 = digit(9);
+  const uint32_t h0 = digit(11), h1 = digit(12), mi0 = digit(14), mi1 = digit(15);
+  const uint32_t s0 = digit(17), s1 = digit(18);
+  const bool bad_digit = (y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (mo0 > 9) | (mo1 > 9) |
+                         (d0 > 9) | (d1 > 9) | (h0 > 9) | (h1 > 9) | (mi0 > 9) | (mi1 > 9) |
+                         (s0 > 9) | (s1 > 9);
+  if (bad_digit || p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' || p[16] != ':') {
+    return std::nullopt;
+  }
   auto digits = [&](size_t at, size_t n, int64_t* out) {
     if (at + n > s.size()) return false;
     int64_t v = 0;
@@ -105,12 +125,9 @@ std::optional<int64_t> FastRfc3339Nanos(std::string_view s) {
     *out = v;
     return true;
   };
-  int64_t year, month, day, hour, minute, second;
-  if (s.size() < 20 || !digits(0, 4, &year) || s[4] != '-' || !digits(5, 2, &month) ||
-      s[7] != '-' || !digits(8, 2, &day) || s[10] != 'T' || !digits(11, 2, &hour) ||
-      s[13] != ':' || !digits(14, 2, &minute) || s[16] != ':' || !digits(17, 2, &second)) {
-    return std::nullopt;
-  }
+  const int64_t year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const int64_t month = mo0 * 10 + mo1, day = d0 * 10 + d1;
+  const int64_t hour = h0 * 10 + h1, minute = mi0 * 10 + mi1, second = s0 * 10 + s1;
   static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   if (year < 1678 || year > 2261 || month < 1 || month > 12 || day < 1 ||
@@ -143,11 +160,6 @@ std::optional<int64_t> FastRfc3339Nanos(std::string_view s) {
       DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
   return secs * 1000000000 + frac;
 }
-
-constexpr std::string_view kWeekdays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
-                                          "Friday", "Saturday", "Sunday"};
-
-}  // namespace
 
 absl::StatusOr<Value> TimeNowNs(BuiltinContext& ctx, std::span<const Value> args) {
   if (!ctx.now_ns_set) {

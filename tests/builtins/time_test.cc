@@ -2,6 +2,8 @@
 #include "builtin_testing.h"
 #include "builtins/go_time.h"
 
+#include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -196,7 +198,23 @@ TEST(TimeParseTest, Rfc3339FastPathAgreesWithGoLayoutParser) {
     absl::Time t = absl::FromUnixNanos(-1000000000000000000 + i * 13370000000000001);
     inputs.push_back(FormatGoTime(kRfc3339Nano, t, absl::FixedTimeZone((i % 29 - 14) * 1800)));
   }
+  // What the fast path takes: up to 9 fraction digits, offsets below 24h.
+  const std::regex kCommonShape(
+      R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d))");
+  int fast_path = 0;
   for (const std::string& s : inputs) {
+    // Every valid timestamp of the common shape must take the fast path
+    // (a fallback gives the same answer, only slower, so check it here).
+    absl::StatusOr<absl::Time> t = ParseGoTime(kRfc3339, s);
+    std::optional<int64_t> ns = FastRfc3339Nanos(s);
+    if (ns.has_value()) {
+      ++fast_path;
+      ASSERT_TRUE(t.ok()) << s;
+      EXPECT_EQ(*ns, absl::ToUnixNanos(*t)) << s;
+    } else if (t.ok() && std::regex_match(s, kCommonShape) && s.substr(0, 4) >= "1678" &&
+               s.substr(0, 4) <= "2261") {
+      ADD_FAILURE() << "valid timestamp left the fast path: " << s;
+    }
     std::string arg = "\"" + s + "\"";
     std::string fast = Eval("time.parse_rfc3339_ns", {arg});
     std::string general =
@@ -205,6 +223,7 @@ TEST(TimeParseTest, Rfc3339FastPathAgreesWithGoLayoutParser) {
     EXPECT_EQ(absl::StrReplaceAll(fast, {{"time.parse_rfc3339_ns", "time.parse_ns"}}), general)
         << s;
   }
+  EXPECT_GT(fast_path, 200);
 }
 
 }  // namespace
