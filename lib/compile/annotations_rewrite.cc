@@ -134,15 +134,8 @@ bool IsGround(const Term& t) {
     case TermKind::kTemplateString:
       return false;
     default:
-      break;
+      return syntax::AllSubterms(t, IsGround);
   }
-  for (const Term& x : t.terms) {
-    if (!IsGround(x)) return false;
-  }
-  for (const syntax::ObjectItem& item : t.items) {
-    if (!IsGround(item.key) || !IsGround(item.value)) return false;
-  }
-  return true;
 }
 
 // The rule's path without `data`, up to the first head element holding a

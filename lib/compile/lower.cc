@@ -1013,15 +1013,8 @@ bool IsConstantTerm(const Term& t) {
       return true;
     case TermKind::kArray:
     case TermKind::kSet:
-      for (const Term& e : t.terms) {
-        if (!IsConstantTerm(e)) return false;
-      }
-      return true;
     case TermKind::kObject:
-      for (const syntax::ObjectItem& item : t.items) {
-        if (!IsConstantTerm(item.key) || !IsConstantTerm(item.value)) return false;
-      }
-      return true;
+      return syntax::AllSubterms(t, IsConstantTerm);
     default:
       return false;
   }
@@ -2184,15 +2177,8 @@ bool Lowerer::RaisesNothing(const Term& t) {
     }
     case TermKind::kArray:
     case TermKind::kSet:
-      for (const Term& item : t.terms) {
-        if (!RaisesNothing(item)) return false;
-      }
-      return true;
     case TermKind::kObject:
-      for (const syntax::ObjectItem& item : t.items) {
-        if (!RaisesNothing(item.key) || !RaisesNothing(item.value)) return false;
-      }
-      return true;
+      return syntax::AllSubterms(t, [this](const Term& x) { return RaisesNothing(x); });
     default:
       return IsConstantTerm(t);
   }

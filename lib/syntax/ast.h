@@ -123,6 +123,21 @@ struct ObjectItem {
   Term value;
 };
 
+// Whether [pred] holds for every direct subterm of [t]: the elements of
+// an array or set, the parts of a ref or call, the keys and values of an
+// object (not comprehension bodies or template parts). The walkers that
+// ask "no variable", "constant", "cannot raise" share it.
+template <typename Pred>
+bool AllSubterms(const Term& t, Pred pred) {
+  for (const Term& x : t.terms) {
+    if (!pred(x)) return false;
+  }
+  for (const ObjectItem& item : t.items) {
+    if (!pred(item.key) || !pred(item.value)) return false;
+  }
+  return true;
+}
+
 // TemplatePart
 //
 // A piece of a template string: literal text, or an expression in braces.

@@ -317,15 +317,8 @@ bool IsGround(const Term& t) {
     case TermKind::kArray:
     case TermKind::kSet:
     case TermKind::kCall:
-      for (const Term& x : t.terms) {
-        if (!IsGround(x)) return false;
-      }
-      return true;
     case TermKind::kObject:
-      for (const ObjectItem& item : t.items) {
-        if (!IsGround(item.key) || !IsGround(item.value)) return false;
-      }
-      return true;
+      return AllSubterms(t, IsGround);
     case TermKind::kTemplateString:
       for (const TemplatePart& part : t.parts) {
         if (!part.is_text) return false;
