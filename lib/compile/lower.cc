@@ -2265,7 +2265,9 @@ bool Lowerer::FuseGenerator(const Expr& some, const Term& collection, const Term
   return true;
 }
 
-// Every `with` target under data, in rules and queries (FusableGenerator).
+// What the `with`s in rules and queries replace: every target under data
+// (FusableGenerator), and whether one names internal.member_2, so that
+// `x in xs` stays a builtin call the mock reaches.
 void Lowerer::CollectWithTargets(std::span<const QuerySpec> queries) {
   std::function<void(const Body&)> body;
   std::function<void(const Term&)> term = [&](const Term& t) {
@@ -2280,6 +2282,7 @@ void Lowerer::CollectWithTargets(std::span<const QuerySpec> queries) {
   body = [&](const Body& b) {
     for (const Expr& e : b) {
       for (const syntax::With& w : e.with) {
+        if (w.target.RefString() == "internal.member_2") membership_mocked_ = true;
         Target target;
         if (ResolveRef(w.target, &target) && target.kind == Target::kData) {
           std::vector<std::string> path;
@@ -2949,33 +2952,8 @@ absl::Status Lowerer::CheckRecursion() {
   return absl::OkStatus();
 }
 
-namespace {
-
-// Whether some `with` in the modules or queries names internal.member_2
-// (the printed form keeps every with-clause, nested ones included).
-bool MocksMembership(const RuleTree& tree, std::span<const QuerySpec> queries) {
-  constexpr std::string_view kMock = "with internal.member_2 as";
-  std::set<const syntax::Module*> modules;
-  std::function<void(const DocNode*)> collect = [&](const DocNode* node) {
-    for (const RuleDef& def : node->rules) modules.insert(def.module);
-    if (node->default_rule) modules.insert(node->default_rule->module);
-    for (const auto& [key, child] : node->children) collect(child.get());
-  };
-  collect(tree.root.get());
-  for (const syntax::Module* m : modules) {
-    if (m != nullptr && syntax::ToString(*m).find(kMock) != std::string::npos) return true;
-  }
-  for (const QuerySpec& q : queries) {
-    if (syntax::ToString(q.body).find(kMock) != std::string::npos) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 absl::Status Lowerer::Run(std::span<const QuerySpec> queries) {
   vm::Program& program = em_.program();
-  membership_mocked_ = MocksMembership(tree_, queries);
   CollectWithTargets(queries);
   // Every rule document is an entry point.
   std::function<void(DocNode*)> declare = [&](DocNode* node) {
