@@ -429,6 +429,10 @@ class Value {
   }
   uint64_t raw_lo() const { return lo_; }
   uint64_t raw_hi() const { return hi_; }
+  // Whether a raw_hi() word (or an OR of several) has the kCounted flag.
+  static bool RawHiCounted(uint64_t hi) {
+    return ((hi >> 48) & value_internal::kCounted) != 0;
+  }
   // Wraps a cell. [counted]: this Value takes over one reference to a heap cell.
   static Value FromCell(Kind kind, uint8_t aux, const value_internal::CellHeader* cell,
                         bool counted) {

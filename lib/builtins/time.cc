@@ -12,6 +12,7 @@
 //
 // Tested by tests/builtins/time_test.cc.
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
@@ -42,6 +43,8 @@ struct TzTime {
   absl::Time time;
   absl::TimeZone zone;
   std::string_view layout;
+  bool utc = true;       // zone is UTC (CivilOf computes it directly)
+  int64_t unix_ns = 0;   // time, as given
 };
 
 // OPA's tzTime(): a number of ns, or [ns, tz] / [ns, tz, layout].
@@ -60,10 +63,12 @@ absl::StatusOr<TzTime> ToTzTime(std::string_view name, const Value& v, int pos) 
       std::string_view tz_name = tz.as_string();
       if (tz_name == "Local") {
         out.zone = absl::LocalTimeZone();
+        out.utc = false;
       } else if (!tz_name.empty() && tz_name != "UTC") {
         if (!absl::LoadTimeZone(Absl(tz_name), &out.zone)) {
           return BuiltinError(name, absl::StrCat("unknown time zone ", Absl(tz_name)));
         }
+        out.utc = false;
       }
     }
     if (v.size() > 2) {
@@ -76,6 +81,7 @@ absl::StatusOr<TzTime> ToTzTime(std::string_view name, const Value& v, int pos) 
   std::optional<int64_t> i = ns->ToInt64();
   if (!i) return BuiltinError(name, "timestamp too big");
   out.time = absl::FromUnixNanos(*i);
+  out.unix_ns = *i;
   return out;
 }
 
@@ -90,6 +96,38 @@ int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
   return era * 146097 + doe - 719468;
 }
 
+// The civil date of [days] since 1970-01-01: DaysFromCivil's inverse.
+void CivilFromDays(int64_t days, int64_t* y, int64_t* m, int64_t* d) {
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const int64_t doe = days - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+// The wall clock of [t] in its zone. UTC, the zone of nearly every call,
+// is arithmetic on the Unix time (cctz's lookup costs ten times as much).
+absl::CivilSecond CivilOf(const TzTime& t) {
+  if (!t.utc) return t.zone.At(t.time).cs;
+  constexpr int64_t kNanosPerDay = int64_t{86400} * 1000000000;
+  int64_t days = t.unix_ns / kNanosPerDay;
+  int64_t in_day = t.unix_ns % kNanosPerDay;
+  if (in_day < 0) {
+    in_day += kNanosPerDay;
+    --days;
+  }
+  const int64_t secs = in_day / 1000000000;
+  int64_t y, m, d;
+  CivilFromDays(days, &y, &m, &d);
+  return absl::CivilSecond(y, static_cast<int>(m), static_cast<int>(d),
+                           static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
+                           static_cast<int>(secs % 60));
+}
+
 constexpr std::string_view kWeekdays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                           "Friday", "Saturday", "Sunday"};
 
@@ -101,20 +139,40 @@ constexpr std::string_view kWeekdays[] = {"Monday", "Tuesday",  "Wednesday", "Th
 // nullopt and goes to ParseGoTime, which also words the errors.
 std::optional<int64_t> FastRfc3339Nanos(std::string_view s) {
   if (s.size() < 20) return std::nullopt;
-  // The fixed-position digits, each as its value: a byte that is not a
-  // digit wraps to a large unsigned number.
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  auto digit = [p](size_t i) { return static_cast<uint32_t>(p[i]) - '0'; };
-  const uint32_t y0 = digit(0), y1 = digit(1), y2 = digit(2), y3 = digit(3);
-  const uint32_t mo0 = digit(5), mo1 = digit(6), d0 = digit(8), d1 = digit(9);
-  const uint32_t h0 = digit(11), h1 = digit(12), mi0 = digit(14), mi1 = digit(15);
-  const uint32_t s0 = digit(17), s1 = digit(18);
-  const bool bad_digit = (y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (mo0 > 9) | (mo1 > 9) |
-                         (d0 > 9) | (d1 > 9) | (h0 > 9) | (h1 > 9) | (mi0 > 9) | (mi1 > 9) |
-                         (s0 > 9) | (s1 > 9);
-  if (bad_digit || p[4] != '-' || p[7] != '-' || p[10] != 'T' || p[13] != ':' || p[16] != ':') {
+  // "YYYY-MM-DDTHH:MM:SS" as three little-endian words (byte i of a word is
+  // character i), eight bytes checked at once: the separators must match,
+  // and with them replaced by '0' every byte must be a digit.
+  uint64_t w0, w1;
+  uint32_t w2;
+  std::memcpy(&w0, s.data(), 8);       // YYYY-MM-
+  std::memcpy(&w1, s.data() + 8, 8);   // DDTHH:MM
+  std::memcpy(&w2, s.data() + 16, 4);  // :SS and the next byte
+  constexpr uint64_t kSep0 = 0xff0000ff00000000ull, kSepValues0 = 0x2d00002d00000000ull;
+  constexpr uint64_t kSep1 = 0x0000ff0000ff0000ull, kSepValues1 = 0x00003a0000540000ull;
+  constexpr uint64_t kZeros = 0x3030303030303030ull, kHigh = 0xf0f0f0f0f0f0f0f0ull;
+  const uint64_t d0 = (w0 & ~kSep0) | (kZeros & kSep0);
+  const uint64_t d1 = (w1 & ~kSep1) | (kZeros & kSep1);
+  constexpr uint64_t kSeconds = 0x00ffff00u;  // bytes 17 and 18 of the text
+  const uint64_t d2 = (uint64_t{w2} & kSeconds) | (kZeros & ~kSeconds);
+  // A byte is a digit when its high nibble is 3 and adding 6 keeps it so
+  // (no carry crosses bytes once the first test holds).
+  auto all_digits = [&](uint64_t d) {
+    return (d & kHigh) == kZeros && ((d + 0x0606060606060606ull) & kHigh) == kZeros;
+  };
+  if ((w0 & kSep0) != kSepValues0 || (w1 & kSep1) != kSepValues1 || (w2 & 0xffu) != ':' ||
+      !all_digits(d0) || !all_digits(d1) || !all_digits(d2)) {
     return std::nullopt;
   }
+  // Digit pairs: byte i of v * 10 + (v >> 8) is 10 * digit i + digit i+1.
+  auto pairs = [](uint64_t d) {
+    const uint64_t v = d - kZeros;
+    return v * 10 + (v >> 8);
+  };
+  auto byte = [](uint64_t w, int i) { return static_cast<int64_t>((w >> (8 * i)) & 0xff); };
+  const uint64_t p0 = pairs(d0), p1 = pairs(d1), p2 = pairs(d2);
+  const int64_t year = byte(p0, 0) * 100 + byte(p0, 2);
+  const int64_t month = byte(p0, 5), day = byte(p1, 0);
+  const int64_t hour = byte(p1, 3), minute = byte(p1, 6), second = byte(p2, 1);
   auto digits = [&](size_t at, size_t n, int64_t* out) {
     if (at + n > s.size()) return false;
     int64_t v = 0;
@@ -125,9 +183,6 @@ std::optional<int64_t> FastRfc3339Nanos(std::string_view s) {
     *out = v;
     return true;
   };
-  const int64_t year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-  const int64_t month = mo0 * 10 + mo1, day = d0 * 10 + d1;
-  const int64_t hour = h0 * 10 + h1, minute = mi0 * 10 + mi1, second = s0 * 10 + s1;
   static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   if (year < 1678 || year > 2261 || month < 1 || month > 12 || day < 1 ||
@@ -196,7 +251,7 @@ absl::StatusOr<Value> TimeParseDurationNs(BuiltinContext& ctx, std::span<const V
 
 absl::StatusOr<Value> TimeDate(BuiltinContext& ctx, std::span<const Value> args) {
   VERDICT_ASSIGN_OR_RETURN(TzTime t, ToTzTime("time.date", args[0], 0));
-  absl::CivilSecond cs = t.zone.At(t.time).cs;
+  absl::CivilSecond cs = CivilOf(t);
   ArrayBuilder out(ctx.arena);
   out.Add(Value::Int(cs.year()));
   out.Add(Value::Int(cs.month()));
@@ -206,7 +261,7 @@ absl::StatusOr<Value> TimeDate(BuiltinContext& ctx, std::span<const Value> args)
 
 absl::StatusOr<Value> TimeClock(BuiltinContext& ctx, std::span<const Value> args) {
   VERDICT_ASSIGN_OR_RETURN(TzTime t, ToTzTime("time.clock", args[0], 0));
-  absl::CivilSecond cs = t.zone.At(t.time).cs;
+  absl::CivilSecond cs = CivilOf(t);
   ArrayBuilder out(ctx.arena);
   out.Add(Value::Int(cs.hour()));
   out.Add(Value::Int(cs.minute()));
@@ -216,7 +271,7 @@ absl::StatusOr<Value> TimeClock(BuiltinContext& ctx, std::span<const Value> args
 
 absl::StatusOr<Value> TimeWeekday(BuiltinContext& ctx, std::span<const Value> args) {
   VERDICT_ASSIGN_OR_RETURN(TzTime t, ToTzTime("time.weekday", args[0], 0));
-  absl::CivilSecond cs = t.zone.At(t.time).cs;
+  absl::CivilSecond cs = CivilOf(t);
   absl::Weekday wd = absl::GetWeekday(absl::CivilDay(cs));
   return Value::String(kWeekdays[static_cast<int>(wd)], ctx.arena);
 }

@@ -98,6 +98,22 @@ __attribute__((always_inline)) inline void Set(Value& dst, const Value& src) {
   }
 }
 
+// Set() from a Value that was just written to memory, such as a builtin's
+// result: it was stored as two 8-byte words, and a 16-byte load of it
+// would stall store forwarding, so the words move through general
+// registers.
+__attribute__((always_inline)) inline void SetFromFresh(Value& dst, const Value& src) {
+  if (__builtin_expect(!dst.is_counted() && !src.is_counted(), 1)) {
+    uint64_t lo = src.raw_lo(), hi = src.raw_hi();
+    asm("" : "+r"(lo), "+r"(hi));  // not merged into one vector load
+    char* raw = reinterpret_cast<char*>(&dst);
+    std::memcpy(raw, &lo, sizeof lo);
+    std::memcpy(raw + sizeof lo, &hi, sizeof hi);
+  } else {
+    dst = src;
+  }
+}
+
 // R := an integer, without a Value temporary: GCC materializes
 // temporaries of a type with a destructor in memory, and reading one
 // back as 16 bytes right after writing it as two 8-byte halves stalls
@@ -224,9 +240,15 @@ void EvalContext::Reset() {
   // matter for safety, only for not keeping heap cells alive.
   // Only counted Values need their destructor; then all bytes go to zero,
   // which is the undefined Value (value.h's layout).
+  // Counted Values are rare in registers: one OR over the tag words (a
+  // vectorized loop) says whether any needs releasing.
   Value* regs = regs_.data();
-  for (size_t i = 0; i < regs_high_; ++i) {
-    if (__builtin_expect(regs[i].is_counted(), 0)) regs[i] = Value();
+  uint64_t tags = 0;
+  for (size_t i = 0; i < regs_high_; ++i) tags |= regs[i].raw_hi();
+  if (__builtin_expect(Value::RawHiCounted(tags), 0)) {
+    for (size_t i = 0; i < regs_high_; ++i) {
+      if (regs[i].is_counted()) regs[i] = Value();
+    }
   }
   if (regs_high_ != 0) std::memset(static_cast<void*>(regs), 0, regs_high_ * sizeof(Value));
   regs_high_ = 0;
@@ -297,6 +319,7 @@ class Interpreter {
   }
   absl::Status PushFrame(uint32_t callee, uint32_t call_pc, size_t args_at, uint32_t nargs,
                          bool memoize);
+  [[gnu::noinline]] absl::Status GrowForCall(uint32_t call_pc, size_t regs, size_t accs);
   [[gnu::cold, gnu::noinline]] absl::Status CallLimitError(uint32_t call_pc) const;
   absl::Status PushMockFrame(uint32_t replacement, uint32_t call_pc, size_t args_at,
                              uint32_t nargs);
@@ -363,30 +386,39 @@ absl::Status Interpreter::CallLimitError(uint32_t call_pc) const {
   return ErrorAt(call_pc, ErrorCode::kEvalLimitError, "register stack exhausted");
 }
 
-// The errors stay out of line.
-absl::Status Interpreter::PushFrame(uint32_t callee, uint32_t call_pc, size_t args_at,
-                                    uint32_t nargs, bool memoize) {
-  if (__builtin_expect(c_.depth_ >= max_depth_, 0)) return CallLimitError(call_pc);
+// Room for a call needing [regs] registers and [accs] accumulators and one
+// more frame, or the limit error: the rare branch of PushFrame.
+absl::Status Interpreter::GrowForCall(uint32_t call_pc, size_t regs, size_t accs) {
+  if (c_.depth_ >= max_depth_ || regs > std::numeric_limits<uint32_t>::max()) {
+    return CallLimitError(call_pc);
+  }
+  if (regs > c_.regs_.size()) c_.regs_.resize(std::max(regs, 2 * c_.regs_.size()));
+  if (accs > c_.accs_.size()) c_.accs_.resize(std::max(accs, 2 * c_.accs_.size()));
+  if (c_.depth_ == c_.frames_.size()) c_.frames_.resize(std::max<size_t>(16, 2 * c_.frames_.size()));
+  return absl::OkStatus();
+}
+
+// Inline in the dispatch loop (one call in ten instructions on the shared
+// workloads); growth and limits are one test, handled out of line.
+__attribute__((always_inline)) inline absl::Status Interpreter::PushFrame(
+    uint32_t callee, uint32_t call_pc, size_t args_at, uint32_t nargs, bool memoize) {
   const Frame& cur = c_.frames_[c_.depth_ - 1];
   const Function& cur_fn = p_.functions[cur.function];
   const Function& fn = p_.functions[callee];
-  size_t base = size_t{cur.base} + cur_fn.num_registers;
-  size_t need = base + fn.num_registers;
-  if (__builtin_expect(need > std::numeric_limits<uint32_t>::max(), 0)) {
-    return CallLimitError(call_pc);
-  }
-  if (__builtin_expect(need > c_.regs_.size(), 0)) {
-    c_.regs_.resize(std::max(need, 2 * c_.regs_.size()));
+  const size_t base = size_t{cur.base} + cur_fn.num_registers;
+  const size_t need = base + fn.num_registers;
+  const size_t acc_base = size_t{cur.acc_base} + cur_fn.num_accumulators;
+  const size_t acc_need = acc_base + fn.num_accumulators;
+  if (__builtin_expect(c_.depth_ >= max_depth_ || c_.depth_ == c_.frames_.size() ||
+                           need > c_.regs_.size() || acc_need > c_.accs_.size(),
+                       0)) {
+    VERDICT_RETURN_IF_ERROR(GrowForCall(call_pc, need, acc_need));  // invalidates cur
   }
   if (need > c_.regs_high_) c_.regs_high_ = need;
+  if (acc_need > c_.accs_high_) c_.accs_high_ = acc_need;
   Value* regs = c_.regs_.data();
   for (uint32_t i = 0; i < nargs; ++i) Set(regs[base + i], regs[args_at + i]);
-  const size_t acc_base = size_t{cur.acc_base} + cur_fn.num_accumulators;
   const uint32_t overrides = static_cast<uint32_t>(c_.overrides_.size());
-  EnsureAccs(acc_base + fn.num_accumulators);
-  if (__builtin_expect(c_.depth_ == c_.frames_.size(), 0)) {
-    c_.frames_.resize(std::max<size_t>(16, 2 * c_.frames_.size()));
-  }
   c_.frames_[c_.depth_++] = Frame{callee, static_cast<uint32_t>(base),
                                   static_cast<uint32_t>(acc_base), call_pc, c_.gen_,
                                   overrides, memoize};
@@ -1087,7 +1119,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
       vmcase(AccFinish) {
         VERDICT_TRY(AccFinish(PC(), A[ip->b], &scratch, &defined));
         if (!defined) vmfail;
-        Set(RA, scratch);
+        SetFromFresh(RA, scratch);
         vmnext;
       }
 
@@ -1124,7 +1156,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
             absl::StatusOr<Value> result = info.fn(c_.builtin_ctx_, {args, ip->n});
             if (__builtin_expect(result.ok(), 1)) {
               if (result->is_undefined()) vmfail;
-              Set(RA, *result);
+              SetFromFresh(RA, *result);
               vmnext;
             }
             if (!o_.strict_builtin_errors) vmfail;
@@ -1134,7 +1166,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
         }
         VERDICT_TRY(CallBuiltin(PC(), *ip, R, &scratch, &defined));
         if (!defined) vmfail;
-        Set(RA, scratch);
+        SetFromFresh(RA, scratch);
         vmnext;
       }
 
