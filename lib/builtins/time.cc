@@ -136,9 +136,11 @@ constexpr std::string_view kWeekdays[] = {"Monday", "Tuesday",  "Wednesday", "Th
 // "YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|+HH:MM|-HH:MM)" with every field in range
 // and a year whose nanoseconds fit int64: the shape nearly every timestamp
 // has, parsed without the general layout machinery. Anything else returns
-// nullopt and goes to ParseGoTime, which also words the errors.
-std::optional<int64_t> FastRfc3339Nanos(std::string_view s) {
-  if (s.size() < 20) return std::nullopt;
+// false and goes to ParseGoTime, which also words the errors.
+bool FastRfc3339Nanos(std::string_view s, int64_t* ns) {
+  // Rejections are marked unlikely: GCC otherwise predicts each one taken,
+  // judges the accepting path cold and compiles its divisions as div.
+  if (__builtin_expect(s.size() < 20, 0)) return false;
   // "YYYY-MM-DDTHH:MM:SS" as three little-endian words (byte i of a word is
   // character i), eight bytes checked at once: the separators must match,
   // and with them replaced by '0' every byte must be a digit.
@@ -159,9 +161,11 @@ std::optional<int64_t> FastRfc3339Nanos(std::string_view s) {
   auto all_digits = [&](uint64_t d) {
     return (d & kHigh) == kZeros && ((d + 0x0606060606060606ull) & kHigh) == kZeros;
   };
-  if ((w0 & kSep0) != kSepValues0 || (w1 & kSep1) != kSepValues1 || (w2 & 0xffu) != ':' ||
-      !all_digits(d0) || !all_digits(d1) || !all_digits(d2)) {
-    return std::nullopt;
+  if (__builtin_expect((w0 & kSep0) != kSepValues0 || (w1 & kSep1) != kSepValues1 ||
+                           (w2 & 0xffu) != ':' || !all_digits(d0) || !all_digits(d1) ||
+                           !all_digits(d2),
+                       0)) {
+    return false;
   }
   // Digit pairs: byte i of v * 10 + (v >> 8) is 10 * digit i + digit i+1.
   auto pairs = [](uint64_t d) {
@@ -185,18 +189,24 @@ std::optional<int64_t> FastRfc3339Nanos(std::string_view s) {
   };
   static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (year < 1678 || year > 2261 || month < 1 || month > 12 || day < 1 ||
-      day > kDaysIn[month - 1] + (month == 2 && leap) || hour > 23 || minute > 59 ||
-      second > 59) {
-    return std::nullopt;
+  if (__builtin_expect(year < 1678 || year > 2261 || month < 1 || month > 12 || day < 1 ||
+                           day > kDaysIn[month - 1] + (month == 2 && leap) || hour > 23 ||
+                           minute > 59 || second > 59,
+                       0)) {
+    return false;
   }
   size_t i = 19;
   int64_t frac = 0;
   if (i < s.size() && s[i] == '.') {
+    static constexpr int64_t kScale[] = {1000000000, 100000000, 10000000, 1000000, 100000,
+                                         10000,      1000,      100,      10,      1};
     size_t n = 0;
-    while (i + 1 + n < s.size() && s[i + 1 + n] >= '0' && s[i + 1 + n] <= '9') ++n;
-    if (n == 0 || n > 9 || !digits(i + 1, n, &frac)) return std::nullopt;
-    for (size_t k = n; k < 9; ++k) frac *= 10;
+    while (i + 1 + n < s.size() && n <= 9 && s[i + 1 + n] >= '0' && s[i + 1 + n] <= '9') {
+      frac = frac * 10 + (s[i + 1 + n] - '0');
+      ++n;
+    }
+    if (n == 0 || n > 9) return false;
+    frac *= kScale[n];
     i += 1 + n;
   }
   int64_t offset = 0;
@@ -205,15 +215,16 @@ std::optional<int64_t> FastRfc3339Nanos(std::string_view s) {
   } else if (i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
     int64_t oh, om;
     if (!digits(i + 1, 2, &oh) || !digits(i + 4, 2, &om) || oh > 23 || om > 59) {
-      return std::nullopt;
+      return false;
     }
     offset = (oh * 3600 + om * 60) * (s[i] == '-' ? -1 : 1);
   } else {
-    return std::nullopt;
+    return false;
   }
   const int64_t secs =
       DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
-  return secs * 1000000000 + frac;
+  *ns = secs * 1000000000 + frac;
+  return true;
 }
 
 absl::StatusOr<Value> TimeNowNs(BuiltinContext& ctx, std::span<const Value> args) {
@@ -235,7 +246,7 @@ absl::StatusOr<Value> TimeParseNs(BuiltinContext& ctx, std::span<const Value> ar
 absl::StatusOr<Value> TimeParseRfc3339Ns(BuiltinContext& ctx, std::span<const Value> args) {
   constexpr std::string_view kName = "time.parse_rfc3339_ns";
   VERDICT_ASSIGN_OR_RETURN(std::string_view value, StringArg(kName, args, 0));
-  if (std::optional<int64_t> ns = FastRfc3339Nanos(value)) return Value::Int(*ns);
+  if (int64_t ns; FastRfc3339Nanos(value, &ns)) return Value::Int(ns);
   absl::StatusOr<absl::Time> t = ParseGoTime(kRfc3339, value);
   if (!t.ok()) return BuiltinError(kName, Std(t.status().message()));
   return SafeUnixNanos(kName, *t);
