@@ -114,6 +114,27 @@ __attribute__((always_inline)) inline void SetFromFresh(Value& dst, const Value&
   }
 }
 
+// Set() of a member read out of [container]. A container this evaluation
+// holds no count of (the input, data, constants, arena values; see
+// Borrowed()) outlives the registers and keeps its members alive, so the
+// member is copied without a count as well: a caller's pre-parsed input
+// is read with no atomic reference counting, as data is. A counted
+// container may be the only owner of its members, which then keep theirs.
+__attribute__((always_inline)) inline void SetMember(Value& dst, const Value& member,
+                                                     const Value& container) {
+  if (__builtin_expect(!dst.is_counted() && !member.is_counted(), 1)) {
+    std::memmove(static_cast<void*>(&dst), static_cast<const void*>(&member), sizeof(Value));
+  } else if (!dst.is_counted() && !container.is_counted()) {
+    const uint64_t lo = member.raw_lo();
+    const uint64_t hi = member.raw_hi() & ~(uint64_t{value_internal::kCounted} << 48);
+    char* raw = reinterpret_cast<char*>(&dst);
+    std::memcpy(raw, &lo, sizeof lo);
+    std::memcpy(raw + sizeof lo, &hi, sizeof hi);
+  } else {
+    dst = member;
+  }
+}
+
 // R := an integer, without a Value temporary: GCC materializes
 // temporaries of a type with a destructor in memory, and reading one
 // back as 16 bytes right after writing it as two 8-byte halves stalls
@@ -253,6 +274,15 @@ void EvalContext::Reset() {
   if (regs_high_ != 0) std::memset(static_cast<void*>(regs), 0, regs_high_ * sizeof(Value));
   regs_high_ = 0;
   for (size_t i = 0; i < accs_high_; ++i) accs_[i].items.clear();
+  if (memo_counts_) {
+    memo_counts_ = false;
+    for (MemoEntry& m : memo_) {
+      if (m.value.is_counted()) m.value = Value();
+    }
+    for (CallMemoSlot& s : call_memo_) {
+      if (s.value.is_counted()) s.value = Value();
+    }
+  }
   accs_high_ = 0;
   call_memo_args_.clear();
   call_memo_used_ = 0;
@@ -491,6 +521,7 @@ void Interpreter::StoreCallMemo(const Frame& done, const Value& result) {
   s.nargs = p_.functions[done.function].num_params;
   s.args = done.call_memo_args;
   s.value = result;
+  c_.memo_counts_ |= result.is_counted();
   ++c_.call_memo_used_;
 }
 
@@ -870,6 +901,11 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
     if (__builtin_expect(!s_.ok(), 0)) VERDICT_LEAVE(s_); \
   } while (0)
 
+// A computed goto leaving a scope does not run destructors (GCC runs them
+// only for direct jumps), so no handler may hold an object with a
+// destructor (a StatusOr, a builder, a Value that may own a count) when it
+// reaches vmnext, vmjump or vmfail: such objects live in an inner block
+// that closes first. Returning (VERDICT_LEAVE) destroys them as usual.
 #if VERDICT_VM_COMPUTED_GOTO
   static const void* const kLabels[kNumOps] = {
 #define VERDICT_OP(name, a, b, c, uses_t, semantics) &&L_##name,
@@ -922,7 +958,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
           v = i < sizeof(uint32_t) ? IndexHinted(*v, path[i], &hints[i]) : IndexOf(*v, path[i]);
           if (v == nullptr) vmfail;
         }
-        Set(RA, *v);
+        SetMember(RA, *v, c_.input_);  // an uncounted root keeps every level alive
         vmnext;
       }
       vmcase(LoadData) {
@@ -991,13 +1027,13 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
       vmcase(Index) {
         const Value* v = IndexOf(RB, RC);
         if (v == nullptr) vmfail;
-        Set(RA, *v);
+        SetMember(RA, *v, RB);
         vmnext;
       }
       vmcase(IndexConst) {
         const Value* v = IndexHinted(RB, KC, reinterpret_cast<uint8_t*>(&H[PC()]));
         if (v == nullptr) vmfail;
-        Set(RA, *v);
+        SetMember(RA, *v, RB);
         vmnext;
       }
 
@@ -1023,18 +1059,18 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
         switch (coll.kind()) {
           case Kind::kArray:
             if (b != kNoReg) SetInt(R[b], i);
-            if (c != kNoReg) Set(R[c], coll[static_cast<size_t>(i)]);
+            if (c != kNoReg) SetMember(R[c], coll[static_cast<size_t>(i)], coll);
             break;
           case Kind::kObject: {
             const ObjectEntry& e = coll.entries()[static_cast<size_t>(i)];
-            if (b != kNoReg) Set(R[b], e.key);
-            if (c != kNoReg) Set(R[c], e.value);
+            if (b != kNoReg) SetMember(R[b], e.key, coll);
+            if (c != kNoReg) SetMember(R[c], e.value, coll);
             break;
           }
           default: {
             const Value& item = coll.items()[static_cast<size_t>(i)];
-            if (b != kNoReg) Set(R[b], item);
-            if (c != kNoReg) Set(R[c], item);
+            if (b != kNoReg) SetMember(R[b], item, coll);
+            if (c != kNoReg) SetMember(R[c], item, coll);
             break;
           }
         }
@@ -1046,13 +1082,15 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
           RA = Value::EmptyArray();
           vmnext;
         }
-        ArrayBuilder b(&c_.arena_);
-        b.Reserve(ip->n);
-        for (uint32_t i = 0; i < ip->n; ++i) {
-          if (R[ip->b + i].is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
-          b.Add(R[ip->b + i]);
+        {
+          ArrayBuilder b(&c_.arena_);
+          b.Reserve(ip->n);
+          for (uint32_t i = 0; i < ip->n; ++i) {
+            if (R[ip->b + i].is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
+            b.Add(R[ip->b + i]);
+          }
+          RA = b.Build();
         }
-        RA = b.Build();
         vmnext;
       }
       vmcase(MakeSet) {
@@ -1060,13 +1098,15 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
           RA = Value::EmptySet();
           vmnext;
         }
-        SetBuilder b(&c_.arena_);
-        b.Reserve(ip->n);
-        for (uint32_t i = 0; i < ip->n; ++i) {
-          if (R[ip->b + i].is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
-          b.Add(R[ip->b + i]);
+        {
+          SetBuilder b(&c_.arena_);
+          b.Reserve(ip->n);
+          for (uint32_t i = 0; i < ip->n; ++i) {
+            if (R[ip->b + i].is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
+            b.Add(R[ip->b + i]);
+          }
+          RA = b.Build();
         }
-        RA = b.Build();
         vmnext;
       }
       vmcase(MakeObject) {
@@ -1074,18 +1114,20 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
           RA = Value::EmptyObject();
           vmnext;
         }
-        ObjectBuilder b(&c_.arena_);
-        b.Reserve(ip->n);
-        for (uint32_t i = 0; i < ip->n; ++i) {
-          const Value& key = R[ip->b + 2 * i];
-          const Value& value = R[ip->b + 2 * i + 1];
-          if (key.is_undefined() || value.is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
-          b.Add(key, value);
-        }
         bool conflict = false;
-        Value obj = b.Build(&conflict);
+        {
+          ObjectBuilder b(&c_.arena_);
+          b.Reserve(ip->n);
+          for (uint32_t i = 0; i < ip->n; ++i) {
+            const Value& key = R[ip->b + 2 * i];
+            const Value& value = R[ip->b + 2 * i + 1];
+            if (key.is_undefined() || value.is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
+            b.Add(key, value);
+          }
+          Value obj = b.Build(&conflict);
+          if (!conflict) RA = std::move(obj);
+        }
         if (conflict) vmfail;
-        RA = std::move(obj);
         vmnext;
       }
 
@@ -1153,15 +1195,19 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
                                    (info.flags & builtins::kNondeterministic) == 0,
                                1)) {
             ++c_.stats_.builtin_calls;
-            absl::StatusOr<Value> result = info.fn(c_.builtin_ctx_, {args, ip->n});
-            if (__builtin_expect(result.ok(), 1)) {
-              if (result->is_undefined()) vmfail;
-              SetFromFresh(RA, *result);
-              vmnext;
+            bool result_defined = false;
+            {  // result must be destroyed before dispatching (see vmnext)
+              absl::StatusOr<Value> result = info.fn(c_.builtin_ctx_, {args, ip->n});
+              if (__builtin_expect(result.ok(), 1)) {
+                result_defined = result->is_defined();
+                if (result_defined) SetFromFresh(RA, *result);
+              } else if (o_.strict_builtin_errors) {
+                VERDICT_LEAVE_ERROR(PC(), GetErrorCode(result.status()),
+                                    Std(result.status().message()));
+              }
             }
-            if (!o_.strict_builtin_errors) vmfail;
-            VERDICT_LEAVE_ERROR(PC(), GetErrorCode(result.status()),
-                                Std(result.status().message()));
+            if (!result_defined) vmfail;
+            vmnext;
           }
         }
         VERDICT_TRY(CallBuiltin(PC(), *ip, R, &scratch, &defined));
@@ -1243,48 +1289,58 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
 
       vmcase(WithInput) {
         if (RC.is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
-        Override o{};
-        o.kind = OverrideKind::kInput;
-        o.value = c_.input_;
-        Value replaced = Patch(c_.input_, KB.items(), RC);
-        PushOverride(std::move(o));
-        c_.input_ = std::move(replaced);
+        {
+          Override o{};
+          o.kind = OverrideKind::kInput;
+          o.value = c_.input_;
+          Value replaced = Patch(c_.input_, KB.items(), RC);
+          PushOverride(std::move(o));
+          c_.input_ = std::move(replaced);
+        }
         vmnext;
       }
       vmcase(WithData) {
         if (RC.is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
-        Override o{};
-        o.kind = OverrideKind::kData;
-        o.path = KB;
-        o.value = RC;
-        PushOverride(std::move(o));
+        {
+          Override o{};
+          o.kind = OverrideKind::kData;
+          o.path = KB;
+          o.value = RC;
+          PushOverride(std::move(o));
+        }
         vmnext;
       }
       vmcase(WithFunc) {
-        Override o{};
-        o.kind = OverrideKind::kFunc;
-        o.target = ip->b;
-        o.replacement = ip->c;
-        PushOverride(std::move(o));
+        {
+          Override o{};
+          o.kind = OverrideKind::kFunc;
+          o.target = ip->b;
+          o.replacement = ip->c;
+          PushOverride(std::move(o));
+        }
         vmnext;
       }
       vmcase(WithBuiltin) {
-        Override o{};
-        o.kind = OverrideKind::kBuiltin;
-        o.target = ip->b;
-        o.replacement = ip->c;
-        o.target_is_builtin = true;
-        PushOverride(std::move(o));
+        {
+          Override o{};
+          o.kind = OverrideKind::kBuiltin;
+          o.target = ip->b;
+          o.replacement = ip->c;
+          o.target_is_builtin = true;
+          PushOverride(std::move(o));
+        }
         vmnext;
       }
       vmcase(WithValue) {
         if (RC.is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
-        Override o{};
-        o.kind = OverrideKind::kValue;
-        o.target_is_builtin = ip->n == 1;
-        o.target = ip->b;
-        o.value = RC;
-        PushOverride(std::move(o));
+        {
+          Override o{};
+          o.kind = OverrideKind::kValue;
+          o.target_is_builtin = ip->n == 1;
+          o.target = ip->b;
+          o.value = RC;
+          PushOverride(std::move(o));
+        }
         vmnext;
       }
       vmcase(WithPop) {
@@ -1312,6 +1368,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
       m.gen = done.memo_gen;
       m.state = EvalContext::MemoState::kDone;
       Set(m.value, ret);
+      c_.memo_counts_ |= ret.is_counted();
     }
     if (done.call_memo_args != kNoReg) StoreCallMemo(done, ret);
     if (c_.depth_ == 0) VERDICT_LEAVE(ret);

@@ -228,6 +228,9 @@ class EvalContext {
   std::vector<Value> regs_;
   size_t regs_high_ = 0;  // registers touched since the last clear
   bool clean_ = true;     // nothing ran or was allocated since Reset()
+  // A memo entry or call memo slot took a counted value: Reset() drops
+  // them, so no count outlives the evaluation (a caller's input, say).
+  bool memo_counts_ = false;
   // Inline caches of IndexConst and LoadInput, one word per instruction:
   // byte i is the position where step i's key was last found, tried
   // before a search (objects of one shape keep a key at one position).
