@@ -117,7 +117,10 @@ class PreparedQuery {
 
   // Evaluate()
   //
-  // Evaluates with [input] (undefined Value = no input).
+  // Evaluates with [input] (undefined Value = no input). The input is read
+  // in place, without taking reference counts, so it must stay alive and
+  // unchanged for the call; nothing of it is kept afterwards (the
+  // Decision owns a copy of its result).
   absl::StatusOr<Decision> Evaluate(const Value& input,
                                     const EvalOptions& options = {}) const;
 

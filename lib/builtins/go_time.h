@@ -39,8 +39,7 @@ absl::StatusOr<absl::Time> ParseGoTime(std::string_view layout, std::string_view
 // Unix nanoseconds (*ns) when every field is in range and the year fits
 // (1678-2261); false for anything else, which time.parse_rfc3339_ns hands
 // to ParseGoTime (time.cc). Not an optional: returning one stores its flag
-// byte and reloads it as a word, which stalls store forwarding (a quarter
-// of the call).
+// byte and reloads it as a word, which stalls store forwarding.
 bool FastRfc3339Nanos(std::string_view s, int64_t* ns);
 
 // FormatGoTime(): Go's Time.Format of [t] in [tz].
