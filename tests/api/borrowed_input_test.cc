@@ -4,7 +4,9 @@
 // they found it, and a Decision must stay valid after the input is gone.
 // Builtins may return counted members, and custom builtins counted heap
 // values, whose members keep their counts.
+#include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -173,6 +175,58 @@ elements contains e if {
     EXPECT_EQ(ToJson(d->result), R"(["first-long-element-here","second-long-element"])");
   }
 }
+
+// Every counted cell of [v] with its reference count, depth first.
+void CollectCounts(const Value& v, std::vector<std::pair<const void*, uint32_t>>* out) {
+  if (!v.is_counted()) return;
+  out->emplace_back(v.cell(), Refs(v));
+  if (v.is_array() || v.is_set()) {
+    for (const Value& item : v.items()) CollectCounts(item, out);
+  } else if (v.is_object()) {
+    for (const ObjectEntry& e : v.entries()) {
+      CollectCounts(e.key, out);
+      CollectCounts(e.value, out);
+    }
+  }
+}
+
+// The invariant over whole policies: each shared workload's inputs, parsed
+// onto the heap, have the same count in every cell after an evaluation as
+// before (a leaked count grows one, a missing one shrinks it and later
+// frees a live cell), and the decisions match EvaluateJson's.
+class WorkloadCountsTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(WorkloadCountsTest, EvaluationsLeaveInputCountsAsTheyFoundThem) {
+  const std::string dir = std::string(VERDICT_SHARED_DIR) + "/workloads/" + GetParam();
+  Engine engine;
+  ASSERT_THAT(engine.LoadPath(dir), IsOk());
+  ASSERT_THAT(engine.Compile(), IsOk());
+  std::ifstream query_file(dir + "/query.txt");
+  std::string query_text;
+  std::getline(query_file, query_text);
+  absl::StatusOr<PreparedQuery> query = engine.Prepare(query_text);
+  ASSERT_THAT(query.status(), IsOk());
+  std::ifstream inputs(dir + "/inputs.jsonl");
+  int checked = 0;
+  for (std::string line; checked < 300 && std::getline(inputs, line); ++checked) {
+    absl::StatusOr<Value> input = ParseJson(line);
+    ASSERT_THAT(input.status(), IsOk());
+    std::vector<std::pair<const void*, uint32_t>> before, after;
+    CollectCounts(*input, &before);
+    absl::StatusOr<Decision> d = query->Evaluate(*input);
+    ASSERT_THAT(d.status(), IsOk());
+    CollectCounts(*input, &after);
+    ASSERT_EQ(before, after) << "input " << checked;
+    std::string json;
+    bool defined = false;
+    ASSERT_THAT(query->EvaluateJson(line, &json, &defined), IsOk());
+    EXPECT_EQ(d->defined ? ToJson(d->result) : "", json) << "input " << checked;
+  }
+  EXPECT_EQ(checked, 300);
+}
+
+INSTANTIATE_TEST_SUITE_P(Workloads, WorkloadCountsTest,
+                         ::testing::Values("abac", "deploy", "budget"));
 
 }  // namespace
 }  // namespace verdict
