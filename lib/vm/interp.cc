@@ -98,17 +98,22 @@ __attribute__((always_inline)) inline void Set(Value& dst, const Value& src) {
   }
 }
 
+// Writes [dst]'s two words from general registers. A Value in memory was
+// usually stored as two 8-byte halves, and a 16-byte load of one just
+// written stalls store forwarding; words already in registers avoid it.
+__attribute__((always_inline)) inline void StoreWords(Value& dst, uint64_t lo, uint64_t hi) {
+  char* raw = reinterpret_cast<char*>(static_cast<void*>(&dst));
+  std::memcpy(raw, &lo, sizeof lo);
+  std::memcpy(raw + sizeof lo, &hi, sizeof hi);
+}
+
 // Set() from a Value that was just written to memory, such as a builtin's
-// result: it was stored as two 8-byte words, and a 16-byte load of it
-// would stall store forwarding, so the words move through general
-// registers.
+// result: its words move through general registers (StoreWords).
 __attribute__((always_inline)) inline void SetFromFresh(Value& dst, const Value& src) {
   if (__builtin_expect(!dst.is_counted() && !src.is_counted(), 1)) {
     uint64_t lo = src.raw_lo(), hi = src.raw_hi();
     asm("" : "+r"(lo), "+r"(hi));  // not merged into one vector load
-    char* raw = reinterpret_cast<char*>(&dst);
-    std::memcpy(raw, &lo, sizeof lo);
-    std::memcpy(raw + sizeof lo, &hi, sizeof hi);
+    StoreWords(dst, lo, hi);
   } else {
     dst = src;
   }
@@ -125,21 +130,17 @@ __attribute__((always_inline)) inline void SetMember(Value& dst, const Value& me
   if (__builtin_expect(!dst.is_counted() && !member.is_counted(), 1)) {
     std::memmove(static_cast<void*>(&dst), static_cast<const void*>(&member), sizeof(Value));
   } else if (!dst.is_counted() && !container.is_counted()) {
-    const uint64_t lo = member.raw_lo();
-    const uint64_t hi = member.raw_hi() & ~(uint64_t{value_internal::kCounted} << 48);
-    char* raw = reinterpret_cast<char*>(&dst);
-    std::memcpy(raw, &lo, sizeof lo);
-    std::memcpy(raw + sizeof lo, &hi, sizeof hi);
+    StoreWords(dst, member.raw_lo(),
+               member.raw_hi() & ~(uint64_t{value_internal::kCounted} << 48));  // Borrowed()
   } else {
     dst = member;
   }
 }
 
-// R := an integer, without a Value temporary: GCC materializes
-// temporaries of a type with a destructor in memory, and reading one
-// back as 16 bytes right after writing it as two 8-byte halves stalls
-// store forwarding (a third of IterNext's time before this). Writes the
-// two words value.h's layout gives a kInt number: payload, then the tag
+// R := an integer, without a Value temporary (GCC materializes
+// temporaries of a type with a destructor in memory; reading one back
+// stalled store forwarding, a third of IterNext's time before this): the
+// two words value.h's layout gives a kInt number, payload and the tag
 // word taken from Value::Int itself.
 const uint64_t kIntTagWord = Value::Int(0).raw_hi();
 
@@ -148,9 +149,7 @@ __attribute__((always_inline)) inline void SetInt(Value& dst, int64_t i) {
     dst = Value::Int(i);
     return;
   }
-  char* raw = reinterpret_cast<char*>(static_cast<void*>(&dst));
-  std::memcpy(raw, &i, sizeof i);
-  std::memcpy(raw + sizeof i, &kIntTagWord, sizeof kIntTagWord);
+  StoreWords(dst, static_cast<uint64_t>(i), kIntTagWord);
 }
 
 // Rego equality with the canonical-representation shortcut: scalars and
@@ -354,6 +353,11 @@ class Interpreter {
   absl::Status PushMockFrame(uint32_t replacement, uint32_t call_pc, size_t args_at,
                              uint32_t nargs);
   void EnsureAccs(size_t n);
+  // R[in.a] := the array or set of R[in.b, in.b + in.n), [empty] when n is
+  // 0. The builder lives only in here: the dispatch loop's computed gotos
+  // would skip its destructor.
+  template <typename Builder>
+  absl::Status MakeCollection(const Instr& in, Value* R, const Value& empty);
   const Override* FindCallOverride(bool builtin, uint32_t index) const;
 
   // The call memo (opcodes.def *8): FindCallMemo() returns the remembered
@@ -400,6 +404,25 @@ absl::Status Interpreter::Poll(uint32_t pc, uint64_t steps) const {
     return ErrorAt(pc, ErrorCode::kEvalLimitError,
                    absl::StrCat("instruction budget of ", o_.max_instructions, " exceeded"));
   }
+  return absl::OkStatus();
+}
+
+template <typename Builder>
+__attribute__((always_inline)) inline absl::Status Interpreter::MakeCollection(
+    const Instr& in, Value* R, const Value& empty) {
+  if (in.n == 0) {
+    R[in.a] = empty;
+    return absl::OkStatus();
+  }
+  Builder b(&c_.arena_);
+  b.Reserve(in.n);
+  for (uint32_t i = 0; i < in.n; ++i) {
+    if (R[in.b + i].is_undefined()) {
+      return UndefinedOperand(static_cast<uint32_t>(&in - p_.code.data()));
+    }
+    b.Add(R[in.b + i]);
+  }
+  R[in.a] = b.Build();
   return absl::OkStatus();
 }
 
@@ -1078,35 +1101,11 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
       }
 
       vmcase(MakeArray) {
-        if (ip->n == 0) {
-          RA = Value::EmptyArray();
-          vmnext;
-        }
-        {
-          ArrayBuilder b(&c_.arena_);
-          b.Reserve(ip->n);
-          for (uint32_t i = 0; i < ip->n; ++i) {
-            if (R[ip->b + i].is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
-            b.Add(R[ip->b + i]);
-          }
-          RA = b.Build();
-        }
+        VERDICT_TRY(MakeCollection<ArrayBuilder>(*ip, R, Value::EmptyArray()));
         vmnext;
       }
       vmcase(MakeSet) {
-        if (ip->n == 0) {
-          RA = Value::EmptySet();
-          vmnext;
-        }
-        {
-          SetBuilder b(&c_.arena_);
-          b.Reserve(ip->n);
-          for (uint32_t i = 0; i < ip->n; ++i) {
-            if (R[ip->b + i].is_undefined()) VERDICT_LEAVE(UndefinedOperand(PC()));
-            b.Add(R[ip->b + i]);
-          }
-          RA = b.Build();
-        }
+        VERDICT_TRY(MakeCollection<SetBuilder>(*ip, R, Value::EmptySet()));
         vmnext;
       }
       vmcase(MakeObject) {
