@@ -1625,9 +1625,16 @@ int CompareNumbers(const Value& a, const Value& b) {
     long double y = rb == NumberRep::kInt ? static_cast<long double>(b.as_int()) : b.as_double();
     return x < y ? -1 : (x > y ? 1 : 0);
   }
-  // A big number: compare decimals. Signs first, cheaply.
+  // A big number. Signs first, cheaply.
   int sa = Sign(a), sb = Sign(b);
   if (sa != sb) return sa < sb ? -1 : 1;
+  // ToLongDouble rounds each decimal to nearest, and rounding is monotone
+  // (x <= y implies round(x) <= round(y)): long doubles that differ order
+  // the decimals the same way. Equal ones (two decimals within one long
+  // double ulp, or beyond its range) need the digits.
+  const long double x = ToLongDouble(a), y = ToLongDouble(b);
+  if (x < y) return -1;
+  if (x > y) return 1;
   thread_local Decimal da, db;
   ToDecimalInto(a, &da);
   ToDecimalInto(b, &db);

@@ -598,6 +598,60 @@ TEST(NumberFuzzTest, RoundingOfBigs) {
   }
 }
 
+// The order of two numbers' exact decimals, by their digits alone.
+int DecimalOrder(const Value& a, const Value& b) {
+  const Decimal x = ToDecimal(a), y = ToDecimal(b);
+  const int sx = x.digits.empty() ? 0 : (x.negative ? -1 : 1);
+  const int sy = y.digits.empty() ? 0 : (y.negative ? -1 : 1);
+  if (sx != sy || sx == 0) return sx < sy ? -1 : (sx > sy ? 1 : 0);
+  // Same sign: compare magnitudes (digits have no leading or trailing zeros).
+  const int64_t ex = x.exponent + static_cast<int64_t>(x.digits.size());
+  const int64_t ey = y.exponent + static_cast<int64_t>(y.digits.size());
+  int magnitude = ex != ey ? (ex < ey ? -1 : 1) : x.digits.compare(y.digits);
+  magnitude = magnitude < 0 ? -1 : (magnitude > 0 ? 1 : 0);
+  return sx * magnitude;
+}
+
+// CompareNumbers orders bigs by their long doubles when those differ:
+// against the digit order, on arithmetic results, the same digits parsed,
+// their neighbours one unit in the last place (and far below it: within
+// one long double ulp, where only the digits decide) and doubles.
+TEST(NumberFuzzTest, CompareNumbersAgreesWithDecimalOrder) {
+  std::mt19937_64 rng(7919);
+  const int n = Iterations() / 4;
+  int bigs = 0;
+  for (int i = 0; i < n; ++i) {
+    Value a = RandomDecimal(rng), b = RandomDecimal(rng);
+    absl::StatusOr<Value> q = (i & 1) != 0 ? Divide(a, b, nullptr) : Multiply(a, b, nullptr);
+    ASSERT_TRUE(q.ok());
+    const std::string text = NumberToString(*q);
+    std::vector<Value> values = {*q, a, b, *ParseNumber(text, nullptr),
+                                 Value::Double(q->ToDouble())};
+    if (q->number_rep() == NumberRep::kBig) {
+      ++bigs;
+      const Decimal d = ToDecimal(*q);
+      const std::string sign = d.negative ? "-" : "";
+      const std::string e = "e" + std::to_string(d.exponent);
+      std::string up = d.digits, down = d.digits;
+      if (up.back() != '9') ++up.back();
+      if (down.back() != '0') --down.back();
+      values.push_back(*ParseNumber(sign + up + e, nullptr));
+      values.push_back(*ParseNumber(sign + down + e, nullptr));
+      // A millionth of a unit in the last place above and below.
+      const std::string e6 = "e" + std::to_string(d.exponent - 6);
+      values.push_back(*ParseNumber(sign + d.digits + "000001" + e6, nullptr));
+      if (down != d.digits) values.push_back(*ParseNumber(sign + down + "999999" + e6, nullptr));
+    }
+    for (const Value& x : values) {
+      for (const Value& y : values) {
+        ASSERT_EQ(CompareNumbers(x, y), DecimalOrder(x, y))
+            << Describe(x) << " vs " << Describe(y);
+      }
+    }
+  }
+  EXPECT_GT(bigs, n / 8);
+}
+
 TEST(NumberFuzzTest, LongDoubleFromScaledRejectsWhatItCannotDo) {
   long double x;
   EXPECT_FALSE(ni::LongDoubleFromScaled(0, 5, false, &x));
