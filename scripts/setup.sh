@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3 python3-dev python3-pytest
   libcurl4-openssl-dev libarchive-dev libssl-dev zlib1g-dev
-  tzdata tar gzip
+  tzdata tar gzip valgrind
 )
 
 missing=()
