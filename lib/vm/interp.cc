@@ -350,6 +350,10 @@ class Interpreter {
                          bool memoize);
   [[gnu::noinline]] absl::Status GrowForCall(uint32_t call_pc, size_t regs, size_t accs);
   [[gnu::cold, gnu::noinline]] absl::Status CallLimitError(uint32_t call_pc) const;
+  // A builtin's error at [pc] (strict_builtin_errors; else the call is
+  // just undefined and this is not reached).
+  [[gnu::cold, gnu::noinline]] absl::Status BuiltinFailed(uint32_t pc,
+                                                          const absl::Status& error) const;
   absl::Status PushMockFrame(uint32_t replacement, uint32_t call_pc, size_t args_at,
                              uint32_t nargs);
   void EnsureAccs(size_t n);
@@ -429,6 +433,10 @@ __attribute__((always_inline)) inline absl::Status Interpreter::MakeCollection(
 inline void Interpreter::EnsureAccs(size_t n) {
   if (__builtin_expect(n > c_.accs_.size(), 0)) c_.accs_.resize(std::max(n, 2 * c_.accs_.size()));
   if (n > c_.accs_high_) c_.accs_high_ = n;
+}
+
+absl::Status Interpreter::BuiltinFailed(uint32_t pc, const absl::Status& error) const {
+  return ErrorAt(pc, GetErrorCode(error), Std(error.message()));
 }
 
 absl::Status Interpreter::CallLimitError(uint32_t call_pc) const {
@@ -755,7 +763,7 @@ absl::Status Interpreter::CallBuiltin(uint32_t pc, const Instr& in, const Value*
                                      : CallNondeterministic(info, args);
   if (!result.ok()) {
     if (!o_.strict_builtin_errors) return absl::OkStatus();  // undefined
-    return ErrorAt(pc, GetErrorCode(result.status()), Std(result.status().message()));
+    return BuiltinFailed(pc, result.status());
   }
   if (result->is_undefined()) return absl::OkStatus();
   *out = *std::move(result);
@@ -1201,8 +1209,7 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
                 result_defined = result->is_defined();
                 if (result_defined) SetFromFresh(RA, *result);
               } else if (o_.strict_builtin_errors) {
-                VERDICT_LEAVE_ERROR(PC(), GetErrorCode(result.status()),
-                                    Std(result.status().message()));
+                VERDICT_LEAVE(BuiltinFailed(PC(), result.status()));
               }
             }
             if (!result_defined) vmfail;
