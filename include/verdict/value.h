@@ -29,13 +29,16 @@
 //          strings, arena cells and static cells never set it, so copying
 //          them is a plain 16-byte copy with no memory traffic at all.
 //          kInline: a string stored in bytes 0..12 (see below).
-//   aux    numbers: NumberRep (kInt, kDouble, kBig); inline strings: length.
+//   aux    numbers: NumberRep (kInt, kDouble, kBig, kExtended); inline
+//          strings: length.
 //
 //   kind       payload
 //   undefined  0
 //   null       0
 //   bool       0 / 1
-//   number     kInt: int64_t; kDouble: double; kBig: BigCell*
+//   number     kInt: int64_t; kDouble: double; kBig: BigCell*;
+//              kExtended: an x87 long double's mantissa, its sign and
+//              biased exponent in bytes 8..9
 //   string     kInline: up to 13 bytes in bytes 0..12 (zero padded), else
 //              StringCell*
 //   array      ArrayCell*   (items follow the cell)
@@ -47,7 +50,12 @@
 // a string of at most 13 bytes is always inline; a number is kInt whenever it
 // is an integer in int64 range, kDouble whenever it is the shortest
 // round-trip decimal of a double, and kBig (exact decimal digits) otherwise.
-// So equal values have equal representations, and Hash() is simple.
+// So equal values have equal representations, and Hash() is simple. The one
+// exception is kExtended, the result of inexact arithmetic kept as the long
+// double it computed (its value is that long double's shortest decimal, see
+// lib/value/number.h): the same value may also appear as a kDouble or kBig,
+// so equality and Hash() of a kExtended go through its canonical form, and
+// DeepCopy() and every printer produce that form.
 //
 // Cells: every string, number and compound cell starts with CellHeader. A
 // cell lives in one of three places (CellHeader::flags):
@@ -113,6 +121,10 @@ enum class NumberRep : uint8_t {
   kInt,     // int64_t, for every integer in int64 range
   kDouble,  // non-integral or beyond int64, and exactly a double's shortest decimal
   kBig,     // exact decimal digits in a BigCell (e.g. 2^70, 1e400, 0.1000000000000000000001)
+  // Not canonical: an inexact arithmetic result, non-integral and below
+  // 2^63 in magnitude, held as its long double until something needs its
+  // digits (lib/value/number.h). Never made outside lib/value/number.cc.
+  kExtended,
 };
 
 // One object member; Value::entries() is sorted by key.
@@ -364,6 +376,17 @@ class Value {
   }
   // The number as the nearest double (big numbers may round or overflow to inf).
   double ToDouble() const;
+  // A kExtended number from the 80-bit long double's words, and back (for
+  // lib/value/number.cc).
+  static Value Extended(uint64_t mantissa, uint16_t sign_exponent) {
+    Value v(Kind::kNumber, static_cast<uint8_t>(NumberRep::kExtended), mantissa);
+    v.hi_ |= sign_exponent;
+    return v;
+  }
+  uint16_t extended_sign_exponent() const {
+    VERDICT_VALUE_DCHECK(is_number() && number_rep() == NumberRep::kExtended);
+    return static_cast<uint16_t>(hi_);
+  }
   // The big-number cell (kBig only), for lib/value/number.cc.
   const value_internal::BigCell* big_cell() const {
     VERDICT_VALUE_DCHECK(is_number() && number_rep() == NumberRep::kBig);
@@ -497,7 +520,10 @@ inline bool operator==(const Value& a, const Value& b) {
       if (a.is_inline_string() || b.is_inline_string()) return false;
       break;
     case Kind::kNumber:
-      if (a.number_rep() != NumberRep::kBig || b.number_rep() != NumberRep::kBig) return false;
+      // Only a big or an extended number can equal a number of other bits.
+      if (a.number_rep() <= NumberRep::kDouble && b.number_rep() <= NumberRep::kDouble) {
+        return false;
+      }
       break;
     case Kind::kUndefined:
     case Kind::kNull:

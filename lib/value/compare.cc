@@ -120,6 +120,9 @@ bool EqualSlow(const Value& a, const Value& b) {
     case Kind::kBool:
       return false;
     case Kind::kNumber: {
+      if (a.number_rep() == NumberRep::kExtended || b.number_rep() == NumberRep::kExtended) {
+        return value::CompareNumbers(a, b) == 0;  // not canonical: compare values
+      }
       if (a.number_rep() != NumberRep::kBig || b.number_rep() != NumberRep::kBig) {
         return false;  // canonical: different bits, different value
       }

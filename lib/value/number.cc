@@ -1363,6 +1363,63 @@ long double LongDoubleOfDoubleReference(double d) {
 
 using number_internal::FromLongDouble;
 
+// ---------------------------------------------------------------------------
+// Extended numbers: inexact results before their digits are needed
+
+namespace {
+
+// The long double a kExtended holds.
+long double ExtendedValue(const Value& v) {
+  long double x;
+  unsigned char bytes[sizeof x] = {};
+  const uint64_t m = v.raw_lo();
+  const uint16_t sign_exponent = v.extended_sign_exponent();
+  std::memcpy(bytes, &m, sizeof m);
+  std::memcpy(bytes + sizeof m, &sign_exponent, sizeof sign_exponent);
+  std::memcpy(&x, bytes, sizeof x);
+  return x;
+}
+
+// The canonical form of a kExtended in a per-thread scratch arena, for the
+// rare readers that need digits (printing, hashing, a comparison tie). Valid
+// until the next call on this thread: callers use it at once.
+Value ScratchCanonical(const Value& v) {
+  thread_local Arena scratch(1024);
+  if (scratch.bytes_used() > 16 * 1024) scratch.Reset();
+  // A kExtended is finite (ArithmeticResult made it), so this cannot fail.
+  return *FromLongDouble(ExtendedValue(v), &scratch);
+}
+
+// The result of inexact arithmetic: an integer as kInt, a non-integer
+// below 2^63 in magnitude kept as the long double (a kExtended: no digits
+// yet), anything else in canonical form. Arithmetic chains such as
+// round(errors / total / allowed * 100) then find shortest digits once, when
+// the final value is printed, if at all.
+absl::StatusOr<Value> ArithmeticResult(long double r, Arena* arena) {
+  uint64_t m;
+  int e2;
+  bool negative;
+  if (!DecomposeLongDouble(r, &m, &e2, &negative) || e2 >= 0) return FromLongDouble(r, arena);
+  int64_t i;
+  if (number_internal::SmallIntegerValue(m, e2, negative, &i)) return Value::Int(i);
+  return Value::Extended(m, static_cast<uint16_t>((e2 + 63 + 16383) | (negative ? 0x8000 : 0)));
+}
+
+}  // namespace
+
+Value Canonical(const Value& number, Arena* arena) {
+  switch (number.number_rep()) {
+    case NumberRep::kInt:
+    case NumberRep::kDouble:
+      return number;
+    case NumberRep::kBig:
+      return FromDecimal(ToDecimal(number), arena);
+    case NumberRep::kExtended:
+      return *FromLongDouble(ExtendedValue(number), arena);
+  }
+  return number;
+}
+
 namespace {
 
 bool IsZero(const Value& v) {
@@ -1377,6 +1434,8 @@ int Sign(const Value& v) {
       return v.as_double() < 0 ? -1 : 1;
     case NumberRep::kBig:
       return v.big_cell()->negative ? -1 : 1;
+    case NumberRep::kExtended:
+      return (v.extended_sign_exponent() >> 15) != 0 ? -1 : 1;
   }
   return 0;
 }
@@ -1449,6 +1508,9 @@ void ToDecimalInto(const Value& v, Decimal* out) {
       out->exponent = c->exponent;
       return;
     }
+    case NumberRep::kExtended:
+      ToDecimalInto(ScratchCanonical(v), out);
+      return;
   }
 }
 
@@ -1471,6 +1533,8 @@ Decimal ToDecimal(const Value& v) {
       d.exponent = c->exponent;
       return d;
     }
+    case NumberRep::kExtended:
+      return ToDecimal(ScratchCanonical(v));
   }
   return Decimal();
 }
@@ -1569,6 +1633,9 @@ void AppendNumber(std::string* out, const Value& v) {
     }
     case NumberRep::kBig:
       break;
+    case NumberRep::kExtended:
+      AppendNumber(out, ScratchCanonical(v));
+      return;
   }
   const BigCell* c = v.big_cell();
   std::string_view digits(c->digits(), c->size);
@@ -1616,7 +1683,7 @@ int CompareNumbers(const Value& a, const Value& b) {
   if (ra == NumberRep::kInt && rb == NumberRep::kInt) {
     return a.as_int() < b.as_int() ? -1 : (a.as_int() > b.as_int() ? 1 : 0);
   }
-  if (ra != NumberRep::kBig && rb != NumberRep::kBig) {
+  if (ra <= NumberRep::kDouble && rb <= NumberRep::kDouble) {
     // int vs double or double vs double: exact in long double (64-bit
     // mantissa holds any int64). A non-integral double lies strictly between
     // the same integers as its shortest decimal, so this agrees with the
@@ -1625,7 +1692,18 @@ int CompareNumbers(const Value& a, const Value& b) {
     long double y = rb == NumberRep::kInt ? static_cast<long double>(b.as_int()) : b.as_double();
     return x < y ? -1 : (x > y ? 1 : 0);
   }
-  // A big number. Signs first, cheaply.
+  if ((ra == NumberRep::kExtended || ra == NumberRep::kInt) &&
+      (rb == NumberRep::kExtended || rb == NumberRep::kInt)) {
+    // Extended against extended or int: an extended's decimal orders like
+    // its long double (rounding is monotone), and it is never integral, so
+    // it never ties with an int or with an extended of other bits.
+    const long double x = ra == NumberRep::kInt ? static_cast<long double>(a.as_int())
+                                                : ExtendedValue(a);
+    const long double y = rb == NumberRep::kInt ? static_cast<long double>(b.as_int())
+                                                : ExtendedValue(b);
+    return x < y ? -1 : (x > y ? 1 : 0);
+  }
+  // A big or extended number. Signs first, cheaply.
   int sa = Sign(a), sb = Sign(b);
   if (sa != sb) return sa < sb ? -1 : 1;
   // ToLongDouble rounds each decimal to nearest, and rounding is monotone
@@ -1653,6 +1731,8 @@ uint64_t HashNumber(const Value& v) {
       return mix(v.raw_lo() ^ 0x5555555555555555ull);
     case NumberRep::kBig:
       break;
+    case NumberRep::kExtended:
+      return HashNumber(ScratchCanonical(v));  // equal values hash equally
   }
   const BigCell* c = v.big_cell();
   if (uint64_t h = c->hash.load(std::memory_order_relaxed); h != 0) return h;
@@ -1718,8 +1798,36 @@ long double ToLongDouble(const Value& v) {
       }
       break;
     }
+    case NumberRep::kExtended:
+      return ExtendedValue(v);  // its digits read back as exactly this
   }
   return LongDoubleFromDecimal(ToDecimal(v));
+}
+
+double ToDouble(const Value& v) {
+  switch (v.number_rep()) {
+    case NumberRep::kInt:
+      return static_cast<double>(v.as_int());
+    case NumberRep::kDouble:
+      return v.as_double();
+    case NumberRep::kBig: {
+      // From the digits: rounding the long double instead would round twice.
+      const BigCell* c = v.big_cell();
+      const double x = DoubleFromDigits(c->digits(), c->size, c->exponent);
+      return c->negative ? -x : x;
+    }
+    case NumberRep::kExtended: {
+      // Rounding x to a normal double agrees with rounding its shortest
+      // decimal unless x is exactly halfway between two doubles (then the
+      // decimal, just off the midpoint, decides).
+      const int exponent = (v.extended_sign_exponent() & 0x7fff) - 16383;
+      if (exponent >= -1022 && (v.raw_lo() & 0x7ff) != 0x400) {
+        return static_cast<double>(ExtendedValue(v));
+      }
+      return ToDouble(ScratchCanonical(v));
+    }
+  }
+  return 0;
 }
 
 bool IsIntegral(const Value& v) {
@@ -1732,6 +1840,8 @@ bool IsIntegral(const Value& v) {
     }
     case NumberRep::kBig:
       return v.big_cell()->exponent >= 0;
+    case NumberRep::kExtended:
+      return false;  // integers are kInt (ArithmeticResult)
   }
   return false;
 }
@@ -1755,7 +1865,7 @@ absl::StatusOr<Value> Add(const Value& a, const Value& b, Arena* arena) {
   if (BothIntegral(a, b) && ToBigInt(a, &x) && ToBigInt(b, &y)) {
     return FromBigInt(AddBig(x, y), arena);
   }
-  return FromLongDouble(ToLongDouble(a) + ToLongDouble(b), arena);
+  return ArithmeticResult(ToLongDouble(a) + ToLongDouble(b), arena);
 }
 
 absl::StatusOr<Value> Subtract(const Value& a, const Value& b, Arena* arena) {
@@ -1769,7 +1879,7 @@ absl::StatusOr<Value> Subtract(const Value& a, const Value& b, Arena* arena) {
     y.negative = !y.negative && !y.mag.empty();
     return FromBigInt(AddBig(x, y), arena);
   }
-  return FromLongDouble(ToLongDouble(a) - ToLongDouble(b), arena);
+  return ArithmeticResult(ToLongDouble(a) - ToLongDouble(b), arena);
 }
 
 absl::StatusOr<Value> Multiply(const Value& a, const Value& b, Arena* arena) {
@@ -1783,7 +1893,7 @@ absl::StatusOr<Value> Multiply(const Value& a, const Value& b, Arena* arena) {
       (x.mag.size() + y.mag.size()) * 32 / 3 < limits::kMaxExactDigits) {
     return FromBigInt(MulBig(x, y), arena);
   }
-  return FromLongDouble(ToLongDouble(a) * ToLongDouble(b), arena);
+  return ArithmeticResult(ToLongDouble(a) * ToLongDouble(b), arena);
 }
 
 absl::StatusOr<Value> Divide(const Value& a, const Value& b, Arena* arena) {
@@ -1807,7 +1917,7 @@ absl::StatusOr<Value> Divide(const Value& a, const Value& b, Arena* arena) {
   if (a.is_int() && b.is_int() && a.as_int() == INT64_MIN && b.as_int() == -1) {
     return FromI128(-static_cast<__int128_t>(INT64_MIN), arena);
   }
-  return FromLongDouble(ToLongDouble(a) / ToLongDouble(b), arena);
+  return ArithmeticResult(ToLongDouble(a) / ToLongDouble(b), arena);
 }
 
 absl::StatusOr<Value> Remainder(const Value& a, const Value& b, Arena* arena) {
@@ -1838,6 +1948,8 @@ Value Negate(const Value& a, Arena* arena) {
       return Value::Double(-a.as_double());
     case NumberRep::kBig:
       break;
+    case NumberRep::kExtended:  // the shortest decimal of -x is that of x, negated
+      return Value::Extended(a.raw_lo(), a.extended_sign_exponent() ^ 0x8000);
   }
   Decimal d = ToDecimal(a);
   d.negative = !d.negative;
@@ -1864,6 +1976,26 @@ Value RoundDecimal(const Value& a, RoundMode mode, Arena* arena) {
       case RoundMode::kFloor:
         return Value::Double(std::floor(d));
     }
+  }
+  if (a.number_rep() == NumberRep::kExtended) {
+    // Integers below 2^64 are long doubles, so a non-integral x and its
+    // shortest decimal lie strictly between the same integers, and that
+    // decimal is k + 0.5 exactly when x is (k + 0.5 is a long double too).
+    const long double x = ExtendedValue(a);
+    long double r;
+    switch (mode) {
+      case RoundMode::kHalfAway:
+        r = std::round(x);
+        break;
+      case RoundMode::kCeil:
+        r = std::ceil(x);
+        break;
+      case RoundMode::kFloor:
+      default:
+        r = std::floor(x);
+        break;
+    }
+    return *FromLongDouble(r, arena);  // an integer; past int64 only at 2^63
   }
   // A big (exponent < 0: it has a fraction) whose integer part has at most
   // 18 digits, the usual case (ratios, percentages): its integer part and

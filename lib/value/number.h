@@ -54,6 +54,14 @@ Decimal ToDecimal(const Value& number);
 // The canonical Value for [d] (kInt, kDouble or kBig).
 Value FromDecimal(const Decimal& d, Arena* arena);
 
+// Canonical()
+//
+// [number] in its canonical representation (kInt, kDouble or kBig; a kBig
+// built in [arena]). Arithmetic may return kExtended numbers, which are
+// equal, hash, compare and print as their canonical forms; DeepCopy() uses
+// this so that results leaving an evaluation are canonical.
+Value Canonical(const Value& number, Arena* arena);
+
 // AppendNumber() / NumberToString()
 //
 // Integers exactly ("12345678901234567890123"), doubles like Go's
@@ -73,11 +81,17 @@ uint64_t HashNumber(const Value& number);
 // decimal value; +-inf beyond its range.
 long double ToLongDouble(const Value& number);
 
+// Nearest double to the number's decimal value (Value::ToDouble()).
+double ToDouble(const Value& number);
+
 // Whether the number is an integer (any representation).
 bool IsIntegral(const Value& number);
 
 // Arithmetic. Operands must be numbers (the caller checks types). Results
-// live in [arena] (nullptr: heap).
+// live in [arena] (nullptr: heap). An inexact result that is not an integer
+// comes back as a kExtended: the long double computed, standing for its
+// shortest decimal, whose digits are found only when something prints or
+// hashes it (see docs/values.md).
 absl::StatusOr<Value> Add(const Value& a, const Value& b, Arena* arena);
 absl::StatusOr<Value> Subtract(const Value& a, const Value& b, Arena* arena);
 absl::StatusOr<Value> Multiply(const Value& a, const Value& b, Arena* arena);

@@ -209,15 +209,8 @@ Value Value::EmptySet() {
 
 double Value::ToDouble() const {
   VERDICT_DCHECK(is_number());
-  switch (number_rep()) {
-    case NumberRep::kInt:
-      return static_cast<double>(as_int());
-    case NumberRep::kDouble:
-      return as_double();
-    case NumberRep::kBig:
-      break;
-  }
-  return static_cast<double>(value::ToLongDouble(*this));
+  if (is_int()) return static_cast<double>(as_int());
+  return value::ToDouble(*this);
 }
 
 namespace {
@@ -666,8 +659,7 @@ Value DeepCopy(const Value& v, Arena* to) {
     case Kind::kBool:
       return v;
     case Kind::kNumber:
-      if (v.number_rep() != NumberRep::kBig) return v;
-      return value::FromDecimal(value::ToDecimal(v), to);
+      return value::Canonical(v, to);  // a big into [to]; an extended made canonical
     case Kind::kString:
       if (v.is_inline_string()) return v;
       return Value::String(v.as_string(), to);

@@ -164,7 +164,9 @@ __attribute__((always_inline)) inline bool Equals(const Value& a, const Value& b
     case Kind::kBool:
       return false;
     case Kind::kNumber:
-      if (a.number_rep() != NumberRep::kBig || b.number_rep() != NumberRep::kBig) return false;
+      if (a.number_rep() <= NumberRep::kDouble && b.number_rep() <= NumberRep::kDouble) {
+        return false;
+      }
       break;
     case Kind::kString:
       if (a.is_inline_string() || b.is_inline_string()) return false;

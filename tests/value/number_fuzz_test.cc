@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <random>
@@ -37,7 +38,8 @@ int Iterations() {
 std::string Describe(const Value& v) {
   const char* rep = v.number_rep() == NumberRep::kInt      ? "int"
                     : v.number_rep() == NumberRep::kDouble ? "double"
-                                                           : "big";
+                    : v.number_rep() == NumberRep::kBig    ? "big"
+                                                           : "extended";
   return std::string(rep) + " " + NumberToString(v);
 }
 
@@ -47,8 +49,10 @@ std::string Describe(long double x) {
   return buf;
 }
 
-// Same representation and the same value in it.
-::testing::AssertionResult SameNumber(const Value& got, const Value& want) {
+// Same representation and the same value in it. An extended [got] (an
+// arithmetic result) stands for its canonical form.
+::testing::AssertionResult SameNumber(const Value& got_number, const Value& want) {
+  const Value got = Canonical(got_number, nullptr);
   bool same = got.number_rep() == want.number_rep();
   if (same) {
     switch (got.number_rep()) {
@@ -63,6 +67,9 @@ std::string Describe(long double x) {
         same = a.negative == b.negative && a.digits == b.digits && a.exponent == b.exponent;
         break;
       }
+      case NumberRep::kExtended:
+        same = false;  // Canonical() never returns one
+        break;
     }
   }
   if (same) return ::testing::AssertionSuccess();
@@ -189,7 +196,7 @@ TEST(NumberFuzzTest, ArithmeticOnWorkloadLikeDecimals) {
       ASSERT_TRUE(q.ok());
       a = *q;
     }
-    if (a.number_rep() == NumberRep::kBig) ++bigs;
+    if (Canonical(a, nullptr).number_rep() == NumberRep::kBig) ++bigs;
     ASSERT_TRUE(CheckToLongDouble(a));
     ASSERT_TRUE(CheckToLongDouble(b));
     long double x = ni::LongDoubleFromDecimalReference(ToDecimal(a));
@@ -469,9 +476,13 @@ TEST(NumberFuzzTest, CachedLongDoubleOfChainedResults) {
       absl::StatusOr<Value> r = step % 2 == 0 ? Divide(a, b, nullptr) : Multiply(a, b, nullptr);
       ASSERT_TRUE(r.ok());
       a = *r;
-      if (a.number_rep() != NumberRep::kBig) continue;
-      ASSERT_TRUE(CheckCachedLongDouble(a)) << "step " << step;
-      if (a.big_cell()->ld_sign_exponent != 0) ++cached;
+      // Made canonical (as printing or DeepCopy does), a big keeps the long
+      // double the chain computed.
+      const Value big = Canonical(a, nullptr);
+      if (big.number_rep() != NumberRep::kBig) continue;
+      ASSERT_TRUE(CheckCachedLongDouble(big)) << "step " << step;
+      ASSERT_EQ(ToLongDouble(big), ToLongDouble(a));
+      if (big.big_cell()->ld_sign_exponent != 0) ++cached;
       // The same digits parsed: no cache, the same value, equal and hashed
       // alike.
       std::optional<Value> parsed = ParseNumber(NumberToString(a), nullptr);
@@ -479,6 +490,7 @@ TEST(NumberFuzzTest, CachedLongDoubleOfChainedResults) {
       ASSERT_EQ(parsed->number_rep(), NumberRep::kBig);
       EXPECT_EQ(parsed->big_cell()->ld_sign_exponent, 0);
       ASSERT_TRUE(*parsed == a);
+      ASSERT_TRUE(*parsed == big);
       ASSERT_EQ(HashNumber(*parsed), HashNumber(a));
       ASSERT_EQ(ToLongDouble(*parsed), ToLongDouble(a));
     }
@@ -625,9 +637,10 @@ TEST(NumberFuzzTest, CompareNumbersAgreesWithDecimalOrder) {
     absl::StatusOr<Value> q = (i & 1) != 0 ? Divide(a, b, nullptr) : Multiply(a, b, nullptr);
     ASSERT_TRUE(q.ok());
     const std::string text = NumberToString(*q);
-    std::vector<Value> values = {*q, a, b, *ParseNumber(text, nullptr),
+    const Value canonical = Canonical(*q, nullptr);
+    std::vector<Value> values = {*q, canonical, a, b, *ParseNumber(text, nullptr),
                                  Value::Double(q->ToDouble())};
-    if (q->number_rep() == NumberRep::kBig) {
+    if (canonical.number_rep() == NumberRep::kBig) {
       ++bigs;
       const Decimal d = ToDecimal(*q);
       const std::string sign = d.negative ? "-" : "";
@@ -650,6 +663,121 @@ TEST(NumberFuzzTest, CompareNumbersAgreesWithDecimalOrder) {
     }
   }
   EXPECT_GT(bigs, n / 8);
+}
+
+// Inexact arithmetic returns kExtended numbers (the long double, digits
+// deferred). Each must be indistinguishable from its canonical form: equal,
+// hashed, ordered, printed, rounded, negated, converted and copied alike,
+// and found in sets and objects keyed by the canonical form. The operands
+// include ratios near halves (round's ties) and tiny and huge magnitudes.
+TEST(NumberFuzzTest, ExtendedResultsBehaveAsTheirCanonicalForm) {
+  std::mt19937_64 rng(1618);
+  const int n = Iterations() / 4;
+  int extended = 0;
+  Arena arena;
+  for (int i = 0; i < n; ++i) {
+    Value a = RandomDecimal(rng), b = RandomDecimal(rng);
+    switch (i % 8) {
+      case 0:  // k + 1/2 give or take an ulp: round's ties
+        a = *Add(Value::Int(static_cast<int64_t>(rng() % 1000)), *ParseNumber("0.5", nullptr),
+                 nullptr);
+        b = Value::Int((rng() & 1) != 0 ? 1 : 3);
+        break;
+      case 1:  // far below 1
+        a = *ParseNumber("1e-" + std::to_string(rng() % 400), nullptr);
+        break;
+      case 2:  // near 2^63
+        a = *ParseNumber(std::to_string(rng() >> 1) + ".5", nullptr);
+        break;
+      default:
+        break;
+    }
+    absl::StatusOr<Value> r;
+    switch (rng() % 4) {
+      case 0:
+        r = Add(a, b, nullptr);
+        break;
+      case 1:
+        r = Subtract(a, b, nullptr);
+        break;
+      case 2:
+        r = Multiply(a, b, nullptr);
+        break;
+      default:
+        r = Divide(a, b, nullptr);
+        break;
+    }
+    ASSERT_TRUE(r.ok());
+    const Value x = *r;
+    const Value c = Canonical(x, nullptr);
+    ASSERT_NE(c.number_rep(), NumberRep::kExtended);
+    if (x.number_rep() != NumberRep::kExtended) {
+      ASSERT_TRUE(SameNumber(x, c));  // already canonical
+      continue;
+    }
+    ++extended;
+    const std::string what = NumberToString(a) + " op " + NumberToString(b);
+    ASSERT_FALSE(IsIntegral(x)) << what;
+    ASSERT_TRUE(x == c) << what;
+    ASSERT_TRUE(c == x) << what;
+    ASSERT_EQ(Hash(x), Hash(c)) << what;
+    ASSERT_EQ(Compare(x, c), 0) << what;
+    ASSERT_EQ(NumberToString(x), NumberToString(c)) << what;
+    ASSERT_EQ(ToJson(x), ToJson(c)) << what;
+    ASSERT_EQ(ToLongDouble(x), ToLongDouble(c)) << what;
+    const double dx = x.ToDouble(), dc = c.ToDouble();
+    ASSERT_EQ(std::memcmp(&dx, &dc, sizeof dx), 0) << what;
+    ASSERT_TRUE(SameNumber(Round(x, nullptr), Round(c, nullptr))) << what;
+    ASSERT_TRUE(SameNumber(Ceil(x, nullptr), Ceil(c, nullptr))) << what;
+    ASSERT_TRUE(SameNumber(Floor(x, nullptr), Floor(c, nullptr))) << what;
+    ASSERT_TRUE(SameNumber(Negate(x, nullptr), Negate(c, nullptr))) << what;
+    ASSERT_TRUE(SameNumber(Abs(x, nullptr), Abs(c, nullptr))) << what;
+    const Value copy = DeepCopy(x, &arena);
+    ASSERT_NE(copy.number_rep(), NumberRep::kExtended);
+    ASSERT_TRUE(SameNumber(copy, c)) << what;
+    // Against the operands and the neighbours of the canonical form: the
+    // same order both ways.
+    for (const Value& y : {a, b, Value::Double(c.ToDouble()), *ParseNumber(NumberToString(c) + "1", nullptr)}) {
+      ASSERT_EQ(CompareNumbers(x, y), CompareNumbers(c, y)) << what << " vs " << Describe(y);
+      ASSERT_EQ(CompareNumbers(y, x), CompareNumbers(y, c)) << what << " vs " << Describe(y);
+      ASSERT_EQ(x == y, c == y) << what << " vs " << Describe(y);
+    }
+    // Collections: the extended and the canonical form are one member.
+    SetBuilder set(&arena);
+    set.Add(x);
+    set.Add(c);
+    ASSERT_EQ(set.Build().size(), 1u) << what;
+    ObjectBuilder object(&arena);
+    object.Add(c, Value::Bool(true));
+    const Value keyed = object.Build();
+    ASSERT_NE(keyed.Get(x), nullptr) << what;
+    if (i % 64 == 0) arena.Reset();
+  }
+  EXPECT_GT(extended, n / 2);
+}
+
+// ToDouble of an extended exactly halfway between two doubles follows its
+// shortest decimal, which lies just off the midpoint.
+TEST(NumberFuzzTest, ExtendedHalfwayBetweenDoublesConvertsLikeItsDigits) {
+  // 1 + 2^-53: 2^-53's decimal expansion is finite, so this is exact.
+  std::optional<Value> tiny = ParseNumber("1.1102230246251565404236316680908203125e-16", nullptr);
+  ASSERT_TRUE(tiny.has_value());
+  // Scaled by powers of two, 1 + 2^-53 stays a midpoint (k * 2^-53 relative).
+  int differs = 0;
+  for (int64_t k = 1; k <= 4096; k *= 2) {
+    for (int64_t sign : {1, -1}) {
+      absl::StatusOr<Value> x =
+          Multiply(*Add(Value::Int(1), *tiny, nullptr), Value::Int(sign * k), nullptr);
+      ASSERT_TRUE(x.ok());
+      ASSERT_EQ(x->number_rep(), NumberRep::kExtended) << k;
+      const Value c = Canonical(*x, nullptr);
+      EXPECT_EQ(x->ToDouble(), c.ToDouble()) << k;
+      EXPECT_EQ(x->ToDouble(), std::strtod(NumberToString(c).c_str(), nullptr)) << k;
+      // Where the plain conversion (ties to even) would have been wrong.
+      if (x->ToDouble() != static_cast<double>(ToLongDouble(*x))) ++differs;
+    }
+  }
+  EXPECT_GT(differs, 0);
 }
 
 TEST(NumberFuzzTest, LongDoubleFromScaledRejectsWhatItCannotDo) {

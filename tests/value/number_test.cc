@@ -251,7 +251,9 @@ TEST(NumberTest, Rounding) {
 TEST(NumberTest, InexactResultsReadBackExactly) {
   absl::StatusOr<Value> third = Divide(Value::Int(1), Value::Int(3), nullptr);
   ASSERT_TRUE(third.ok());
-  ASSERT_EQ(third->number_rep(), NumberRep::kBig);
+  // Kept as the long double until its digits are needed.
+  ASSERT_EQ(third->number_rep(), NumberRep::kExtended);
+  EXPECT_EQ(Canonical(*third, nullptr).number_rep(), NumberRep::kBig);
   EXPECT_EQ(Text(*third), "0.33333333333333333334");
   EXPECT_EQ(ToLongDouble(*third), 1.0L / 3);
   Value parsed = Num("0.33333333333333333334");
