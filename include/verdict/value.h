@@ -502,8 +502,32 @@ inline std::span<const ObjectEntry> Value::entries() const {
 // strings < arrays < objects < sets), numbers by value across representations,
 // strings bytewise, arrays lexicographically (a shorter prefix first), objects
 // member by member over sorted keys (key, then value), then by size, sets
-// likewise over sorted items. Returns <0, 0 or >0.
-int Compare(const Value& a, const Value& b);
+// likewise over sorted items. Returns <0, 0 or >0. Inline: identical bits,
+// two short strings and two integers (the members of most sets and object
+// keys) are ordered without a call.
+int CompareSlow(const Value& a, const Value& b);
+
+namespace value_internal {
+// Order of two inline strings: their zero-padded bytes, two little-endian
+// words, compared as big-endian numbers, then by length.
+inline int CompareInlineStrings(const Value& a, const Value& b) {
+  uint64_t x = __builtin_bswap64(a.raw_lo()), y = __builtin_bswap64(b.raw_lo());
+  if (x != y) return x < y ? -1 : 1;
+  x = __builtin_bswap64(a.raw_hi() << 24);  // bytes 8..12, byte 8 on top
+  y = __builtin_bswap64(b.raw_hi() << 24);
+  if (x != y) return x < y ? -1 : 1;
+  return a.aux() == b.aux() ? 0 : (a.aux() < b.aux() ? -1 : 1);
+}
+}  // namespace value_internal
+
+inline int Compare(const Value& a, const Value& b) {
+  if (a.raw_lo() == b.raw_lo() && a.raw_hi() == b.raw_hi()) return 0;
+  if (a.is_inline_string() && b.is_inline_string()) {
+    return value_internal::CompareInlineStrings(a, b);
+  }
+  if (a.is_int() && b.is_int()) return a.as_int() < b.as_int() ? -1 : 1;  // bits differ
+  return CompareSlow(a, b);
+}
 
 bool EqualSlow(const Value& a, const Value& b);
 

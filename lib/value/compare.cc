@@ -31,30 +31,10 @@ int CompareStrings(std::string_view a, std::string_view b) {
   return a.size() < b.size() ? -1 : 1;
 }
 
-// Order of two inline strings: their zero-padded bytes, two little-endian
-// words, compared as big-endian numbers, then by length.
-inline int CompareInlineStrings(const Value& a, const Value& b) {
-  uint64_t x = __builtin_bswap64(a.raw_lo()), y = __builtin_bswap64(b.raw_lo());
-  if (x != y) return x < y ? -1 : 1;
-  x = __builtin_bswap64(a.raw_hi() << 24);  // bytes 8..12, byte 8 on top
-  y = __builtin_bswap64(b.raw_hi() << 24);
-  if (x != y) return x < y ? -1 : 1;
-  return a.aux() == b.aux() ? 0 : (a.aux() < b.aux() ? -1 : 1);
-}
-
-// Compare() for the members of compounds, which are mostly equal keys,
-// short strings and integers: those without a call.
-inline int CompareMember(const Value& a, const Value& b) {
-  if (a.raw_lo() == b.raw_lo() && a.raw_hi() == b.raw_hi()) return 0;
-  if (a.is_inline_string() && b.is_inline_string()) return CompareInlineStrings(a, b);
-  if (a.is_int() && b.is_int()) return a.as_int() < b.as_int() ? -1 : 1;  // not equal
-  return Compare(a, b);
-}
-
 int CompareSpans(std::span<const Value> a, std::span<const Value> b) {
   size_t n = std::min(a.size(), b.size());
   for (size_t i = 0; i < n; ++i) {
-    if (int c = CompareMember(a[i], b[i]); c != 0) return c;
+    if (int c = Compare(a[i], b[i]); c != 0) return c;
   }
   if (a.size() == b.size()) return 0;
   return a.size() < b.size() ? -1 : 1;
@@ -76,8 +56,8 @@ uint64_t CachedHash(const CellHeader* cell, uint64_t h) {
 
 }  // namespace
 
-int Compare(const Value& a, const Value& b) {
-  if (a.raw_lo() == b.raw_lo() && a.raw_hi() == b.raw_hi()) return 0;
+// The cases Compare() does not answer inline.
+int CompareSlow(const Value& a, const Value& b) {
   Kind ka = a.kind();
   Kind kb = b.kind();
   if (ka != kb) return ka < kb ? -1 : 1;
@@ -90,7 +70,7 @@ int Compare(const Value& a, const Value& b) {
     case Kind::kNumber:
       return value::CompareNumbers(a, b);
     case Kind::kString:
-      if (a.is_inline_string() && b.is_inline_string()) return CompareInlineStrings(a, b);
+      if (a.is_inline_string() && b.is_inline_string()) return value_internal::CompareInlineStrings(a, b);
       return CompareStrings(a.as_string(), b.as_string());
     case Kind::kArray:
     case Kind::kSet:
@@ -102,8 +82,8 @@ int Compare(const Value& a, const Value& b) {
       std::span<const ObjectEntry> eb = b.entries();
       size_t n = std::min(ea.size(), eb.size());
       for (size_t i = 0; i < n; ++i) {
-        if (int c = CompareMember(ea[i].key, eb[i].key); c != 0) return c;
-        if (int c = CompareMember(ea[i].value, eb[i].value); c != 0) return c;
+        if (int c = Compare(ea[i].key, eb[i].key); c != 0) return c;
+        if (int c = Compare(ea[i].value, eb[i].value); c != 0) return c;
       }
       if (ea.size() == eb.size()) return 0;
       return ea.size() < eb.size() ? -1 : 1;
