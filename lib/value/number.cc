@@ -1899,7 +1899,19 @@ absl::StatusOr<Value> Multiply(const Value& a, const Value& b, Arena* arena) {
 absl::StatusOr<Value> Divide(const Value& a, const Value& b, Arena* arena) {
   if (IsZero(b)) return ArithError("divide by zero");
   if (a.is_int() && b.is_int()) {
-    int64_t x = a.as_int(), y = b.as_int();
+    // The long double quotient first, which a ratio like errors / total
+    // needs anyway. An exact quotient below 2^63 is that integer as a long
+    // double; an inexact one never is (its fraction, at least 1 / |y|,
+    // exceeds half its ulp), and a multiplication confirms it, cheaper than
+    // a 64-bit division.
+    const int64_t x = a.as_int(), y = b.as_int();
+    const long double q = static_cast<long double>(x) / static_cast<long double>(y);
+    if (q != std::trunc(q)) return ArithmeticResult(q, arena);  // inexact
+    int64_t product;
+    if (q > -9223372036854775808.0L && q < 9223372036854775808.0L &&
+        !__builtin_mul_overflow(static_cast<int64_t>(q), y, &product) && product == x) {
+      return Value::Int(static_cast<int64_t>(q));
+    }
     if (!(x == INT64_MIN && y == -1) && x % y == 0) return Value::Int(x / y);
   } else if (BothIntegral(a, b)) {
     BigInt x, y;

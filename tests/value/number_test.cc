@@ -202,6 +202,38 @@ TEST(NumberTest, Int64ArithmeticMatchesInt128) {
   }
 }
 
+// Integer division: an exact quotient is that integer (INT64_MIN / -1 past
+// int64), anything else the long double quotient, whatever the magnitudes.
+TEST(NumberTest, Int64DivisionIsExactOrTheLongDoubleQuotient) {
+  std::mt19937_64 rng(12);
+  auto check = [](int64_t x, int64_t y) {
+    absl::StatusOr<Value> q = Divide(Value::Int(x), Value::Int(y), nullptr);
+    ASSERT_TRUE(q.ok());
+    const __int128_t wide_x = x, wide_y = y;
+    if (wide_x % wide_y == 0) {
+      EXPECT_EQ(Text(*q), I128ToString(wide_x / wide_y)) << x << " / " << y;
+    } else {
+      const long double want = static_cast<long double>(x) / static_cast<long double>(y);
+      EXPECT_EQ(ToLongDouble(*q), want) << x << " / " << y;
+      EXPECT_EQ(IsIntegral(*q), want == std::trunc(want)) << x << " / " << y;
+    }
+  };
+  for (int t = 0; t < 20000; ++t) {
+    const int64_t y = static_cast<int64_t>(rng() >> (rng() % 64)) | 1;
+    int64_t x = static_cast<int64_t>(rng());
+    if (t % 3 == 0) x = (x >> (rng() % 8)) / y * y;  // often divisible
+    if (t % 5 == 0) x += 1;
+    check(x, (t & 1) != 0 ? -y : y);
+  }
+  check(INT64_MIN, -1);
+  check(INT64_MIN, 1);
+  check(INT64_MAX, 2);
+  check((int64_t{1} << 62) + 1, 10);
+  check(INT64_MAX - 1, 4);  // a fraction of 1/4 at the last bit's scale
+  check(-7, 2);
+  check(6, -3);
+}
+
 TEST(NumberTest, Errors) {
   EXPECT_THAT(Divide(Value::Int(1), Value::Int(0), nullptr),
               StatusIs(ErrorCode::kEvalBuiltinError, HasSubstr("divide by zero")));
