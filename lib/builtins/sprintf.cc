@@ -855,16 +855,18 @@ void GoSprintf(std::string_view format, std::span<const Arg> args, std::string& 
 // sprintf of a format whose only verbs are %s, %v and %% without flags,
 // and %d with at most the '0' or '-' flag and a width below 100 (%d, %02d,
 // %-8d), over as many string and int64 arguments as it has verbs: what Go
-// prints for those is the text and the decimal. Measured, then written once
-// into the result. nullopt for anything else, which the general path
-// formats (and words errors for).
+// prints for those is the text and the decimal, written in one pass.
+// nullopt for anything else, which the general path formats (and words
+// errors for).
 std::optional<Value> PlainSprintf(std::string_view format, const Value& list, Arena* arena) {
   const std::span<const Value> items = list.items();
-  auto measure_or_write = [&](char* dst) -> std::optional<size_t> {
+  // Writes into dst[0, capacity) and returns the full length (only
+  // measured past the capacity).
+  auto write = [&](char* dst, size_t capacity) -> std::optional<size_t> {
     size_t n = 0;
     size_t argn = 0;
     auto put = [&](const char* p, size_t len) {
-      if (dst != nullptr) std::memcpy(dst + n, p, len);
+      if (n + len <= capacity) std::memcpy(dst + n, p, len);
       n += len;
     };
     for (size_t i = 0; i < format.size();) {
@@ -919,9 +921,13 @@ std::optional<Value> PlainSprintf(std::string_view format, const Value& list, Ar
     if (argn != items.size()) return std::nullopt;  // %!(EXTRA ...)
     return n;
   };
-  std::optional<size_t> size = measure_or_write(nullptr);
+  // One pass into a stack buffer (messages are short), a second into the
+  // result only when it did not fit.
+  char stack[256];
+  std::optional<size_t> size = write(stack, sizeof stack);
   if (!size) return std::nullopt;
-  return Value::StringWith(*size, arena, [&](char* dst) { measure_or_write(dst); });
+  if (*size <= sizeof stack) return Value::String(std::string_view(stack, *size), arena);
+  return Value::StringWith(*size, arena, [&](char* dst) { write(dst, *size); });
 }
 
 }  // namespace

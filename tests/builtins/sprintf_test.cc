@@ -48,6 +48,11 @@ TEST(SprintfTest, PlainVerbsPath) {
   EXPECT_EQ(F("%s%s", R"(["", ""])"), R"x("")x");
   EXPECT_EQ(F("%s %s and a long tail of text", R"(["x", "y"])"),
             R"x("x y and a long tail of text")x");
+  // Results around the one-pass buffer's 256 bytes.
+  for (size_t len : {200u, 250u, 251u, 252u, 253u, 300u, 5000u}) {
+    const std::string a(len, 'a');
+    EXPECT_EQ(F("%s-%d%%", "[\"" + a + "\", 42]"), "\"" + a + "-42%\"") << len;
+  }
   // Shapes the plain path hands on.
   EXPECT_EQ(F("%s %s", R"(["x"])"), R"x("x %!s(MISSING)")x");
   EXPECT_EQ(F("%s", R"(["x", "y"])"), R"x("x%!(EXTRA string=y)")x");
