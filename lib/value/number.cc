@@ -1601,6 +1601,53 @@ std::optional<Value> ParseNumber(std::string_view s, Arena* arena) {
 // ---------------------------------------------------------------------------
 // Text
 
+namespace {
+
+// AppendNumber of a kExtended from its shortest digits, without building
+// its canonical Value: from 1e-6 up (and below 2^63) a double prints its
+// shortest digits in fixed notation and a big plainly, so whichever the
+// canonical form is, the text is these digits around a decimal point.
+// False when the fast digits do not apply (below 2^-19, so below 1e-6 too,
+// which the point check guards as well).
+bool AppendExtendedPlain(std::string* out, const Value& v) {
+  uint64_t m;
+  int e2;
+  bool negative;
+  ShortDigits s;
+  if (!DecomposeLongDouble(ExtendedValue(v), &m, &e2, &negative) ||
+      !ShortestDigitsFast(m, e2, negative, &s)) {
+    return false;
+  }
+  const int point = s.n + s.exponent;  // digits before the decimal point
+  if (point < -5 || s.exponent >= 0) return false;
+  char digits[24];
+  if (s.n <= 15) {
+    PutDigitsFast(s.small, s.n, digits);
+  } else {
+    std::memcpy(digits, s.text, static_cast<size_t>(s.n));
+  }
+  char buf[48];
+  char* p = buf;
+  if (negative) *p++ = '-';
+  if (point > 0) {
+    std::memcpy(p, digits, static_cast<size_t>(point));
+    p += point;
+    *p++ = '.';
+    std::memcpy(p, digits + point, static_cast<size_t>(s.n - point));
+    p += s.n - point;
+  } else {
+    *p++ = '0';
+    *p++ = '.';
+    for (int i = 0; i < -point; ++i) *p++ = '0';
+    std::memcpy(p, digits, static_cast<size_t>(s.n));
+    p += s.n;
+  }
+  out->append(buf, static_cast<size_t>(p - buf));
+  return true;
+}
+
+}  // namespace
+
 void AppendNumber(std::string* out, const Value& v) {
   char buf[64];
   switch (v.number_rep()) {
@@ -1634,7 +1681,7 @@ void AppendNumber(std::string* out, const Value& v) {
     case NumberRep::kBig:
       break;
     case NumberRep::kExtended:
-      AppendNumber(out, ScratchCanonical(v));
+      if (!AppendExtendedPlain(out, v)) AppendNumber(out, ScratchCanonical(v));
       return;
   }
   const BigCell* c = v.big_cell();
