@@ -279,20 +279,38 @@ const Value* Value::Get(std::string_view key) const {
       });
 }
 
+namespace {
+
+// Whether a value equal to [x] must have [x]'s 16 bytes: true for short
+// strings and integers (canonical, and no big or extended number is an
+// integer in int64 range), so a scan for them compares bytes only.
+bool EqualOnlyWhenIdentical(const Value& x) { return x.is_inline_string() || x.is_int(); }
+
+template <typename T, typename Member>
+bool ScanFor(std::span<const T> members, const Value& x, Member member) {
+  if (EqualOnlyWhenIdentical(x)) {
+    const uint64_t lo = x.raw_lo(), hi = x.raw_hi();
+    for (const T& m : members) {
+      if (member(m).raw_lo() == lo && member(m).raw_hi() == hi) return true;
+    }
+    return false;
+  }
+  for (const T& m : members) {
+    if (member(m) == x) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool Value::HasMember(const Value& x) const {
   switch (kind()) {
     case Kind::kSet:
       return Contains(x);
     case Kind::kArray:
-      for (const Value& item : items()) {
-        if (item == x) return true;
-      }
-      return false;
+      return ScanFor(items(), x, [](const Value& v) -> const Value& { return v; });
     case Kind::kObject:
-      for (const ObjectEntry& e : entries()) {
-        if (e.value == x) return true;
-      }
-      return false;
+      return ScanFor(entries(), x, [](const ObjectEntry& e) -> const Value& { return e.value; });
     default:
       return false;
   }
@@ -307,10 +325,8 @@ bool Value::Contains(const Value& item) const {
                [](const Value& m) -> const Value& { return m; },
                [&](const Value& m) { return m == item; }) != nullptr;
   }
-  for (size_t i = 0; i < s->size; ++i) {
-    if (s->items()[i] == item) return true;
-  }
-  return false;
+  return ScanFor(std::span<const Value>(s->items(), s->size), item,
+                 [](const Value& v) -> const Value& { return v; });
 }
 
 // ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 // hashing, builders, lookups, the Arena and DeepCopy.
 #include "verdict/value.h"
 
+#include "value/number.h"
+
 #include <algorithm>
 #include <random>
 #include <string>
@@ -222,6 +224,44 @@ TEST(ValueTest, SetBuilderSortsAndDedupes) {
   EXPECT_TRUE(s.Contains(Value::Double(1.0)));
   EXPECT_FALSE(s.Contains(Value::Int(2)));
   EXPECT_EQ(SetOf({}), Value::EmptySet());
+}
+
+// Membership (`x in coll`): short strings and integers are found by their
+// bytes; other values by equality, across number representations
+// (0.1 + 0.2 computed is an extended number equal to the double 0.3).
+TEST(ValueTest, HasMemberAcrossRepresentations) {
+  const Value third = *value::Divide(Value::Int(1), Value::Int(3), nullptr);
+  const Value sum = *value::Add(Value::Double(0.1), Value::Double(0.2), nullptr);
+  ASSERT_EQ(sum.number_rep(), NumberRep::kExtended);
+  const Value long_string = Str("a string longer than thirteen bytes");
+  ArrayBuilder ab;
+  for (const Value& v : {Value::Int(7), Str("short"), long_string, Value::Double(0.3), third,
+                         Value::Double(2.5)}) {
+    ab.Add(v);
+  }
+  const Value array = ab.Build();
+  ObjectBuilder ob;
+  int k = 0;
+  for (const Value& v : array.items()) ob.Add(Value::Int(k++), v);
+  const Value object = ob.Build();
+  SetBuilder sb;
+  for (const Value& v : array.items()) sb.Add(v);
+  const Value set = sb.Build();
+  const Value parsed_third = *Value::Number("0.33333333333333333334");
+  for (const Value& coll : {array, object, set}) {
+    EXPECT_TRUE(coll.HasMember(Value::Int(7)));
+    EXPECT_TRUE(coll.HasMember(Value::Double(7.0)));
+    EXPECT_FALSE(coll.HasMember(Value::Int(8)));
+    EXPECT_TRUE(coll.HasMember(Str("short")));
+    EXPECT_FALSE(coll.HasMember(Str("shorter")));
+    EXPECT_TRUE(coll.HasMember(Str("a string longer than thirteen bytes")));
+    EXPECT_FALSE(coll.HasMember(Str("a string longer than thirteen bytes!")));
+    EXPECT_TRUE(coll.HasMember(sum));  // extended against the double 0.3
+    EXPECT_TRUE(coll.HasMember(parsed_third));  // a big against the extended 1/3
+    EXPECT_TRUE(coll.HasMember(Value::Double(2.5)));
+    EXPECT_FALSE(coll.HasMember(Value::Double(2.25)));
+    EXPECT_FALSE(coll.HasMember(Value::Null()));
+  }
 }
 
 TEST(ValueTest, ObjectBuilderSortsKeepsLastAndReportsConflicts) {
