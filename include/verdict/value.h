@@ -237,8 +237,22 @@ const ArrayCell* EmptyArrayCell();
 const ObjectCell* EmptyObjectCell();
 const SetCell* EmptySetCell();
 
-// Hash of a byte string; Hash(Value::String(s)) == HashBytes(s).
+// Hash of a byte string; Hash(Value::String(s)) == HashBytes(s) for strings
+// of more than kMaxInline bytes (shorter ones: InlineStringHash).
 uint64_t HashBytes(const char* data, size_t size);
+
+// Hash of an inline string from its two words (zero-padded bytes, length in
+// aux): two multiplications, no loads that depend on the length.
+inline uint64_t InlineStringHash(uint64_t lo, uint64_t hi) {
+  auto mix = [](uint64_t a, uint64_t b) {
+    const __uint128_t r = static_cast<__uint128_t>(a) * b;
+    return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+  };
+  const uint64_t h = mix(mix(lo ^ 0xa0761d6478bd642full, hi ^ 0xe7037ed1a0b428dbull) ^
+                             0x8ebc6af09c88c6e3ull,
+                         0x589965cc75374cc3ull);
+  return h != 0 ? h : 1;  // 0 marks "not cached yet" in cells
+}
 
 }  // namespace value_internal
 

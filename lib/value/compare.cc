@@ -70,7 +70,9 @@ int CompareSlow(const Value& a, const Value& b) {
     case Kind::kNumber:
       return value::CompareNumbers(a, b);
     case Kind::kString:
-      if (a.is_inline_string() && b.is_inline_string()) return value_internal::CompareInlineStrings(a, b);
+      if (a.is_inline_string() && b.is_inline_string()) {
+        return value_internal::CompareInlineStrings(a, b);
+      }
       return CompareStrings(a.as_string(), b.as_string());
     case Kind::kArray:
     case Kind::kSet:
@@ -155,10 +157,7 @@ size_t Hash(const Value& v) {
     case Kind::kNumber:
       return value::HashNumber(v);
     case Kind::kString: {
-      if (v.is_inline_string()) {
-        std::string_view s = v.as_string();
-        return value_internal::HashBytes(s.data(), s.size());
-      }
+      if (v.is_inline_string()) return value_internal::InlineStringHash(v.raw_lo(), v.raw_hi());
       const auto* s = static_cast<const StringCell*>(v.cell());
       uint64_t h = s->hash.load(std::memory_order_relaxed);
       return h != 0 ? h : value_internal::StringCellHash(s);

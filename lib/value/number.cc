@@ -1750,6 +1750,23 @@ int CompareNumbers(const Value& a, const Value& b) {
                                                 : ExtendedValue(b);
     return x < y ? -1 : (x > y ? 1 : 0);
   }
+  if ((ra == NumberRep::kExtended && rb == NumberRep::kDouble) ||
+      (ra == NumberRep::kDouble && rb == NumberRep::kExtended)) {
+    // A double d stands for its shortest decimal D, which reads at 64 bits
+    // as L: |D - d| <= |d| 2^-53 and |L - D| <= |D| 2^-64 (d normal), so
+    // an extended x farther than |d| 2^-51 from d (a bound with room for
+    // the rounding of x - d) is on the same side of L, and of D. Only a
+    // closer x needs L.
+    const bool a_extended = ra == NumberRep::kExtended;
+    const double d = a_extended ? b.as_double() : a.as_double();
+    const long double x = ExtendedValue(a_extended ? a : b);
+    const long double bound = std::fabs(static_cast<long double>(d)) * 0x1p-51L;
+    if (std::fabs(d) >= std::numeric_limits<double>::min()) {
+      const long double diff = x - static_cast<long double>(d);
+      if (diff > bound) return a_extended ? 1 : -1;
+      if (diff < -bound) return a_extended ? -1 : 1;
+    }
+  }
   // A big or extended number. Signs first, cheaply.
   int sa = Sign(a), sb = Sign(b);
   if (sa != sb) return sa < sb ? -1 : 1;

@@ -250,11 +250,7 @@ const Value* FindMember(const ObjectCell* o, HashFn hash, Eq eq) {
 const Value* FindInlineKey(const ObjectCell* o, const Value& key) {
   const uint64_t lo = key.raw_lo(), hi = key.raw_hi();
   return FindMember(
-      o,
-      [&] {
-        const std::string_view text = key.as_string();
-        return HashBytes(text.data(), text.size());
-      },
+      o, [lo, hi] { return value_internal::InlineStringHash(lo, hi); },
       [lo, hi](const Value& m) { return m.raw_lo() == lo && m.raw_hi() == hi; });
 }
 

@@ -737,7 +737,8 @@ TEST(NumberFuzzTest, ExtendedResultsBehaveAsTheirCanonicalForm) {
     ASSERT_TRUE(SameNumber(copy, c)) << what;
     // Against the operands and the neighbours of the canonical form: the
     // same order both ways.
-    for (const Value& y : {a, b, Value::Double(c.ToDouble()), *ParseNumber(NumberToString(c) + "1", nullptr)}) {
+    const Value next = *ParseNumber(NumberToString(c) + "1", nullptr);  // just above c
+    for (const Value& y : {a, b, Value::Double(c.ToDouble()), next}) {
       ASSERT_EQ(CompareNumbers(x, y), CompareNumbers(c, y)) << what << " vs " << Describe(y);
       ASSERT_EQ(CompareNumbers(y, x), CompareNumbers(y, c)) << what << " vs " << Describe(y);
       ASSERT_EQ(x == y, c == y) << what << " vs " << Describe(y);
