@@ -534,7 +534,7 @@ inline int CompareInlineStrings(const Value& a, const Value& b) {
 }
 }  // namespace value_internal
 
-inline int Compare(const Value& a, const Value& b) {
+__attribute__((always_inline)) inline int Compare(const Value& a, const Value& b) {
   if (a.raw_lo() == b.raw_lo() && a.raw_hi() == b.raw_hi()) return 0;
   if (a.is_inline_string() && b.is_inline_string()) {
     return value_internal::CompareInlineStrings(a, b);
@@ -546,7 +546,9 @@ inline int Compare(const Value& a, const Value& b) {
 bool EqualSlow(const Value& a, const Value& b);
 
 // operator==: Rego equality (1 == 1.0; sets and objects ignore order).
-inline bool operator==(const Value& a, const Value& b) {
+// Always inline (the VM's dispatch loop compares with it): the common
+// outcomes take a few instructions, cells compare out of line.
+__attribute__((always_inline)) inline bool operator==(const Value& a, const Value& b) {
   if (a.raw_lo() == b.raw_lo() && a.raw_hi() == b.raw_hi()) return true;
   Kind kind = a.kind();
   if (kind != b.kind()) return false;

@@ -483,16 +483,27 @@ bool DecomposeLongDouble(long double x, uint64_t* mantissa, int* exponent, bool*
   return true;
 }
 
+// The 80-bit format's two words: the mantissa and the sign with the biased
+// exponent (what BigCell's cache and a kExtended Value store), for
+// |x| = mantissa * 2^exponent as DecomposeLongDouble gives them.
+uint16_t SignExponent(int exponent, bool negative) {
+  return static_cast<uint16_t>((exponent + 63 + 16383) | (negative ? 0x8000 : 0));
+}
+long double LongDoubleFromWords(uint64_t mantissa, uint16_t sign_exponent) {
+  long double x;
+  unsigned char bytes[sizeof x] = {};
+  std::memcpy(bytes, &mantissa, sizeof mantissa);
+  std::memcpy(bytes + sizeof mantissa, &sign_exponent, sizeof sign_exponent);
+  std::memcpy(&x, bytes, sizeof x);
+  return x;
+}
+
 // mantissa * 2^exponent (mantissa >= 2^63) as a long double; false when the
 // exponent is outside the normal range.
 bool ComposeLongDouble(uint64_t mantissa, int exponent, bool negative, long double* out) {
   const int biased = exponent + 63 + 16383;
   if (biased <= 0 || biased >= 0x7fff) return false;
-  unsigned char bytes[sizeof(long double)] = {};
-  const auto sign_exp = static_cast<uint16_t>(biased | (negative ? 0x8000 : 0));
-  std::memcpy(bytes, &mantissa, sizeof mantissa);
-  std::memcpy(bytes + sizeof mantissa, &sign_exp, sizeof sign_exp);
-  std::memcpy(out, bytes, sizeof *out);
+  *out = LongDoubleFromWords(mantissa, SignExponent(exponent, negative));
   return true;
 }
 
@@ -1187,10 +1198,8 @@ Value FromShortDigits(const ShortDigits& s, uint64_t m, int e2, Arena* arena) {
         }
       }
       const bool cache = m != uint64_t{1} << 63;
-      const auto sign_exponent =
-          static_cast<uint16_t>((e2 + 63 + 16383) | (s.negative ? 0x8000 : 0));
       return NewBig(s.negative, s.text, static_cast<size_t>(s.n), s.exponent, arena,
-                    cache ? m : 0, cache ? sign_exponent : 0);
+                    cache ? m : 0, cache ? SignExponent(e2, s.negative) : 0);
     }
   }
   thread_local Decimal d;
@@ -1370,14 +1379,7 @@ namespace {
 
 // The long double a kExtended holds.
 long double ExtendedValue(const Value& v) {
-  long double x;
-  unsigned char bytes[sizeof x] = {};
-  const uint64_t m = v.raw_lo();
-  const uint16_t sign_exponent = v.extended_sign_exponent();
-  std::memcpy(bytes, &m, sizeof m);
-  std::memcpy(bytes + sizeof m, &sign_exponent, sizeof sign_exponent);
-  std::memcpy(&x, bytes, sizeof x);
-  return x;
+  return LongDoubleFromWords(v.raw_lo(), v.extended_sign_exponent());
 }
 
 // The canonical form of a kExtended in a per-thread scratch arena, for the
@@ -1402,7 +1404,7 @@ absl::StatusOr<Value> ArithmeticResult(long double r, Arena* arena) {
   if (!DecomposeLongDouble(r, &m, &e2, &negative) || e2 >= 0) return FromLongDouble(r, arena);
   int64_t i;
   if (number_internal::SmallIntegerValue(m, e2, negative, &i)) return Value::Int(i);
-  return Value::Extended(m, static_cast<uint16_t>((e2 + 63 + 16383) | (negative ? 0x8000 : 0)));
+  return Value::Extended(m, SignExponent(e2, negative));
 }
 
 }  // namespace
@@ -1825,13 +1827,7 @@ long double ToLongDouble(const Value& v) {
       // from the cell's digits without building a Decimal.
       const BigCell* c = v.big_cell();
       if (c->ld_sign_exponent != 0) {  // computed as a long double: that one
-        long double x;
-        unsigned char bytes[sizeof x] = {};
-        std::memcpy(bytes, &c->ld_mantissa, sizeof c->ld_mantissa);
-        std::memcpy(bytes + sizeof c->ld_mantissa, &c->ld_sign_exponent,
-                    sizeof c->ld_sign_exponent);
-        std::memcpy(&x, bytes, sizeof x);
-        return x;
+        return LongDoubleFromWords(c->ld_mantissa, c->ld_sign_exponent);
       }
       const char* digits = c->digits();
       if (c->size <= 19) {
@@ -1964,19 +1960,16 @@ absl::StatusOr<Value> Divide(const Value& a, const Value& b, Arena* arena) {
   if (IsZero(b)) return ArithError("divide by zero");
   if (a.is_int() && b.is_int()) {
     // The long double quotient first, which a ratio like errors / total
-    // needs anyway. An exact quotient below 2^63 is that integer as a long
-    // double; an inexact one never is (its fraction, at least 1 / |y|,
-    // exceeds half its ulp), and a multiplication confirms it, cheaper than
-    // a 64-bit division.
-    const int64_t x = a.as_int(), y = b.as_int();
-    const long double q = static_cast<long double>(x) / static_cast<long double>(y);
+    // needs anyway. An exact quotient is that integer as a long double; an
+    // inexact one never is (its fraction, at least 1 / |y|, exceeds half
+    // its ulp), so no 64-bit division is needed. Only INT64_MIN / -1 leaves
+    // int64 (below).
+    const long double q =
+        static_cast<long double>(a.as_int()) / static_cast<long double>(b.as_int());
     if (q != std::trunc(q)) return ArithmeticResult(q, arena);  // inexact
-    int64_t product;
-    if (q > -9223372036854775808.0L && q < 9223372036854775808.0L &&
-        !__builtin_mul_overflow(static_cast<int64_t>(q), y, &product) && product == x) {
+    if (q >= -9223372036854775808.0L && q < 9223372036854775808.0L) {
       return Value::Int(static_cast<int64_t>(q));
     }
-    if (!(x == INT64_MIN && y == -1) && x % y == 0) return Value::Int(x / y);
   } else if (BothIntegral(a, b)) {
     BigInt x, y;
     if (ToBigInt(a, &x) && ToBigInt(b, &y)) {

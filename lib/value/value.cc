@@ -209,7 +209,6 @@ Value Value::EmptySet() {
 
 double Value::ToDouble() const {
   VERDICT_DCHECK(is_number());
-  if (is_int()) return static_cast<double>(as_int());
   return value::ToDouble(*this);
 }
 

@@ -152,40 +152,6 @@ __attribute__((always_inline)) inline void SetInt(Value& dst, int64_t i) {
   StoreWords(dst, static_cast<uint64_t>(i), kIntTagWord);
 }
 
-// Rego equality with the canonical-representation shortcut: scalars and
-// short strings are equal only when their 16 bytes are (value.h: "equal
-// values have equal representations"), so only cells compare out of line.
-__attribute__((always_inline)) inline bool Equals(const Value& a, const Value& b) {
-  if (a.raw_lo() == b.raw_lo() && a.raw_hi() == b.raw_hi()) return true;
-  const Kind k = a.kind();
-  if (k != b.kind()) return false;
-  switch (k) {
-    case Kind::kNull:
-    case Kind::kBool:
-      return false;
-    case Kind::kNumber:
-      if (a.number_rep() <= NumberRep::kDouble && b.number_rep() <= NumberRep::kDouble) {
-        return false;
-      }
-      break;
-    case Kind::kString:
-      if (a.is_inline_string() || b.is_inline_string()) return false;
-      break;
-    default:
-      break;
-  }
-  return a == b;
-}
-
-// Rego's order, with the common int/int case inline.
-inline int CompareValues(const Value& a, const Value& b) {
-  if (a.is_int() && b.is_int()) {
-    int64_t x = a.as_int(), y = b.as_int();
-    return (x > y) - (x < y);
-  }
-  return Compare(a, b);
-}
-
 // coll[key] per opcodes.def (*4): arrays by integral number, objects by
 // key, sets by membership (yielding the key). nullptr when undefined.
 __attribute__((always_inline)) inline const Value* IndexOf(const Value& coll, const Value& key) {
@@ -1018,31 +984,31 @@ absl::StatusOr<Value> Interpreter::Run(uint64_t& steps_out) {
         vmnext;
       }
       vmcase(Equal) {
-        if (!Equals(RA, RB)) vmfail;
+        if (!(RA == RB)) vmfail;
         vmnext;
       }
       vmcase(NotEqual) {
-        if (Equals(RA, RB)) vmfail;
+        if (RA == RB) vmfail;
         vmnext;
       }
       vmcase(Less) {
-        if (!(CompareValues(RA, RB) < 0)) vmfail;
+        if (!(Compare(RA, RB) < 0)) vmfail;
         vmnext;
       }
       vmcase(LessEqual) {
-        if (!(CompareValues(RA, RB) <= 0)) vmfail;
+        if (!(Compare(RA, RB) <= 0)) vmfail;
         vmnext;
       }
       vmcase(Greater) {
-        if (!(CompareValues(RA, RB) > 0)) vmfail;
+        if (!(Compare(RA, RB) > 0)) vmfail;
         vmnext;
       }
       vmcase(GreaterEqual) {
-        if (!(CompareValues(RA, RB) >= 0)) vmfail;
+        if (!(Compare(RA, RB) >= 0)) vmfail;
         vmnext;
       }
       vmcase(EqualConst) {
-        if (!Equals(RA, KB)) vmfail;
+        if (!(RA == KB)) vmfail;
         vmnext;
       }
       vmcase(Member) {
