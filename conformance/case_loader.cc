@@ -5,13 +5,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string_view>
 #include <system_error>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "base/files.h"
 
 namespace verdict::conformance {
 namespace {
@@ -24,12 +23,9 @@ bool IsCaseFile(const fs::path& path) {
 }
 
 std::optional<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return std::move(text).str();
+  absl::StatusOr<std::string> text = ReadFileToString(path.string());
+  if (!text.ok()) return std::nullopt;
+  return *std::move(text);
 }
 
 // Field accessors. Each returns false (and sets [*error]) when the field is

@@ -4,12 +4,11 @@
 // known_failures.h for the format.
 #include "conformance/known_failures.h"
 
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "base/files.h"
 #include "verdict/value.h"
 
 namespace verdict::conformance {
@@ -106,11 +105,9 @@ absl::StatusOr<KnownFailures> KnownFailures::Parse(std::string_view text) {
 }
 
 absl::StatusOr<KnownFailures> KnownFailures::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError("cannot read known failures " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return Parse(text.str());
+  absl::StatusOr<std::string> text = ReadFileToString(path);
+  if (!text.ok()) return absl::NotFoundError("cannot read known failures " + path);
+  return Parse(*text);
 }
 
 int KnownFailures::Find(const TestCase& tc) const {

@@ -639,8 +639,14 @@ class Arena {
   struct Chunk {
     Chunk* next;
     size_t size;  // usable bytes after the header
+    bool large;   // from AllocateLarge() (lib/base/large_alloc.h), else malloc
     char* begin() { return reinterpret_cast<char*>(this + 1); }
   };
+  // A chunk of at least [size] usable bytes; big ones are mapped directly
+  // (unmapped when freed, huge pages), so a data document's arena costs
+  // few page faults and gives its memory back when dropped.
+  static Chunk* NewChunk(size_t size);
+  static void FreeChunk(Chunk* chunk);
   void* AllocateSlow(size_t bytes);
   void ReleaseAdopted();
 

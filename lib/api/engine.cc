@@ -12,17 +12,17 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "base/error_code.h"
+#include "base/files.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "api/custom_builtins.h"
 #include "api/engine_bundle.h"
 #include "compile/compiler.h"
 #include "syntax/parse.h"
+#include "value/json.h"
 #include "vm/interp.h"
 
 namespace verdict {
@@ -55,16 +55,6 @@ ThreadState& ThisThread() {
   return state;
 }
 
-absl::StatusOr<std::string> ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return MakeError(ErrorCode::kIoError,
-                     absl::StrCat("cannot read ", Absl(path.string())));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Deep-merges [value] into [base] at [path]; objects merge key by key.
 absl::StatusOr<Value> MergeAt(const Value& base, std::span<const std::string> path,
@@ -189,14 +179,16 @@ absl::Status Engine::LoadPath(std::string_view path_text) {
   auto load_file = [&](const fs::path& file, std::vector<std::string> data_path) -> absl::Status {
     std::string ext = file.extension().string();
     if (ext == ".rego") {
-      VERDICT_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+      VERDICT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(file.string()));
       return AddModule(file.string(), text);
     }
     if (ext == ".json" || ext == ".yaml" || ext == ".yml") {
-      VERDICT_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+      // Data files can be big: parsed where they were read (no copy).
+      VERDICT_ASSIGN_OR_RETURN(std::string text,
+                               ReadFileToString(file.string(), value::kJsonPaddingBytes));
       auto arena = std::make_shared<Arena>();
-      absl::StatusOr<Value> value =
-          ext == ".json" ? ParseJson(text, arena.get()) : ParseYaml(text, arena.get());
+      absl::StatusOr<Value> value = ext == ".json" ? value::ParseJsonInPlace(&text, arena.get())
+                                                   : ParseYaml(text, arena.get());
       if (!value.ok()) {
         return MakeError(GetErrorCode(value.status()),
                          absl::StrCat(Absl(file.string()), ": ", value.status().message()));

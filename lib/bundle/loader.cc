@@ -17,16 +17,15 @@
 //
 // Tested by tests/bundle/loader_test.cc and tests/bundle/archive_test.cc.
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/error_code.h"
+#include "base/files.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "bundle/archive.h"
@@ -318,12 +317,8 @@ absl::StatusOr<std::vector<BundleFile>> ReadBundleFiles(std::string_view path,
                      absl::StrCat(p, ": archive size (", size, " bytes) exceeds the limit of ",
                                   limits.max_total_bytes, " bytes"));
   }
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kIoError, absl::StrCat("cannot read ", p));
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (in.bad()) return MakeError(ErrorCode::kIoError, absl::StrCat("error reading ", p));
-  return bundle::ReadArchive(bytes.str(), p, limits);
+  VERDICT_ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(p));
+  return bundle::ReadArchive(bytes, p, limits);
 }
 
 absl::StatusOr<Bundle> ReadBundle(std::string_view path, const BundleReadOptions& options) {

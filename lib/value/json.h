@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/statusor.h"
 #include "verdict/value.h"
 
 namespace verdict::value {
@@ -36,6 +37,19 @@ struct JsonOptions {
   std::string_view indent;
 };
 void AppendJsonWith(std::string* out, const Value& v, const JsonOptions& options);
+
+// The parser reads up to this many bytes past the end of its text (which
+// it sets to zero): wide loads never check the end.
+inline constexpr size_t kJsonPaddingBytes = 32;
+
+// ParseJsonInPlace()
+//
+// ParseJson() without copying the text: appends the parser's padding to
+// [*json], parses it there and takes the padding off again. For big
+// documents read into a string the caller owns (data files), where the
+// copy would double the memory touched; reserving kJsonPaddingBytes of
+// spare capacity when reading the text avoids any reallocation.
+absl::StatusOr<Value> ParseJsonInPlace(std::string* json, Arena* arena);
 
 // DecodeUtf8()
 //

@@ -10,6 +10,9 @@
 //     the scanners stop on a NUL sentinel instead of checking bounds, and
 //     16-byte loads never leave the buffer. A NUL inside the text is an
 //     error wherever it appears, so reaching one at the end means "end".
+//     ParseJsonInPlace() appends the padding to the caller's string
+//     instead, for data files (no copy of a big document); big buffers are
+//     mapped directly (base/large_alloc.h).
 //   - Strings are scanned 16 bytes at a time (SSE2) for '"', '\\', control
 //     and non-ASCII bytes; a string without escapes becomes a Value straight
 //     from the text (inline up to 13 bytes), escapes are decoded into a
@@ -46,6 +49,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/error_code.h"
+#include "base/large_alloc.h"
 #include "base/limits.h"
 #include "base/strings.h"
 #include "value/json.h"
@@ -57,7 +61,7 @@ namespace {
 
 // Zero bytes after the copied text: one 16-byte load from any position up
 // to the end, a surrogate pair's 12-byte lookahead, a 5-byte literal.
-constexpr size_t kPadding = 32;
+constexpr size_t kPadding = value::kJsonPaddingBytes;
 
 // Values waiting to go into their container. Values are trivially
 // relocatable, so growth is a memcpy.
@@ -66,7 +70,7 @@ class ValueStack {
   ValueStack() = default;
   ~ValueStack() {
     Truncate(0);
-    ::operator delete(items_);
+    Free(items_, capacity_);
   }
   ValueStack(const ValueStack&) = delete;
   ValueStack& operator=(const ValueStack&) = delete;
@@ -91,13 +95,28 @@ class ValueStack {
  private:
   void Grow() {
     size_t capacity = capacity_ == 0 ? 64 : capacity_ * 2;
-    auto* items = static_cast<Value*>(::operator new(capacity * sizeof(Value)));
+    Value* items;
+    if (capacity * sizeof(Value) >= kLargeAllocationBytes) {
+      // A big document's stack (an object of many members): mapped, so
+      // it is unmapped again when the parser goes.
+      capacity = RoundUpLarge(capacity * sizeof(Value)) / sizeof(Value);
+      items = static_cast<Value*>(AllocateLarge(capacity * sizeof(Value)));
+    } else {
+      items = static_cast<Value*>(::operator new(capacity * sizeof(Value)));
+    }
     if (size_ > 0) {
       std::memcpy(static_cast<void*>(items), static_cast<void*>(items_), size_ * sizeof(Value));
     }
-    ::operator delete(items_);
+    Free(items_, capacity_);
     items_ = items;
     capacity_ = capacity;
+  }
+  static void Free(Value* items, size_t capacity) {
+    if (capacity * sizeof(Value) >= kLargeAllocationBytes) {
+      FreeLarge(items, capacity * sizeof(Value));
+    } else {
+      ::operator delete(items);
+    }
   }
 
   Value* items_ = nullptr;
@@ -722,8 +741,46 @@ class Parser {
 
 }  // namespace
 
+// The parser's copy of the text: uninitialized (every byte it reads is
+// written first), and mapped directly when big (large_alloc.h).
+class TextBuffer {
+ public:
+  TextBuffer() = default;
+  ~TextBuffer() { Free(); }
+  TextBuffer(const TextBuffer&) = delete;
+  TextBuffer& operator=(const TextBuffer&) = delete;
+
+  char* Reserve(size_t bytes) {
+    if (bytes > capacity_) {
+      Free();
+      if (bytes >= kLargeAllocationBytes) {
+        capacity_ = RoundUpLarge(bytes);
+        data_ = static_cast<char*>(AllocateLarge(capacity_));
+      } else {
+        capacity_ = bytes;
+        data_ = new char[bytes];
+      }
+    }
+    return data_;
+  }
+
+ private:
+  void Free() {
+    if (capacity_ >= kLargeAllocationBytes) {
+      FreeLarge(data_, capacity_);
+    } else {
+      delete[] data_;
+    }
+    data_ = nullptr;
+    capacity_ = 0;
+  }
+
+  char* data_ = nullptr;
+  size_t capacity_ = 0;
+};
+
 struct JsonParser::Impl {
-  std::string buffer;  // the text and kPadding zero bytes
+  TextBuffer buffer;  // the text and kPadding zero bytes
   ValueStack stack;
   std::string scratch;  // a string's decoded escapes
 };
@@ -733,13 +790,22 @@ JsonParser::~JsonParser() = default;
 
 absl::StatusOr<Value> JsonParser::Parse(std::string_view json, Arena* arena) {
   Impl& impl = *impl_;
-  const size_t needed = json.size() + kPadding;
-  if (impl.buffer.size() < needed) impl.buffer.resize(needed);
-  char* text = impl.buffer.data();
+  char* text = impl.buffer.Reserve(json.size() + kPadding);
   if (!json.empty()) std::memcpy(text, json.data(), json.size());
   std::memset(text + json.size(), 0, kPadding);
   Parser parser(text, text + json.size(), arena, &impl.stack, &impl.scratch);
   return parser.Run();
+}
+
+absl::StatusOr<Value> value::ParseJsonInPlace(std::string* json, Arena* arena) {
+  const size_t size = json->size();
+  json->append(kPadding, '\0');  // reallocates (a copy) only without spare capacity
+  ValueStack stack;
+  std::string scratch;
+  Parser parser(json->data(), json->data() + size, arena, &stack, &scratch);
+  absl::StatusOr<Value> result = parser.Run();
+  json->resize(size);
+  return result;
 }
 
 absl::StatusOr<Value> ParseJson(std::string_view json, Arena* arena) {

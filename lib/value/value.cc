@@ -16,6 +16,7 @@
 
 #include "base/check.h"
 #include "base/error_code.h"
+#include "base/large_alloc.h"
 #include "value/number.h"
 #include "verdict/value.h"
 
@@ -334,8 +335,33 @@ Arena::~Arena() {
   ReleaseAdopted();
   for (Chunk* c = first_; c != nullptr;) {
     Chunk* next = c->next;
-    std::free(c);
+    FreeChunk(c);
     c = next;
+  }
+}
+
+Arena::Chunk* Arena::NewChunk(size_t size) {
+  Chunk* chunk;
+  if (sizeof(Chunk) + size >= kLargeAllocationBytes) {
+    const size_t total = RoundUpLarge(sizeof(Chunk) + size);
+    chunk = static_cast<Chunk*>(AllocateLarge(total));
+    chunk->size = total - sizeof(Chunk);  // the rounding is usable too
+    chunk->large = true;
+  } else {
+    chunk = static_cast<Chunk*>(std::malloc(sizeof(Chunk) + size));
+    VERDICT_CHECK(chunk != nullptr);  // out of memory
+    chunk->size = size;
+    chunk->large = false;
+  }
+  chunk->next = nullptr;
+  return chunk;
+}
+
+void Arena::FreeChunk(Chunk* chunk) {
+  if (chunk->large) {
+    FreeLarge(chunk, sizeof(Chunk) + chunk->size);
+  } else {
+    std::free(chunk);
   }
 }
 
@@ -344,20 +370,16 @@ void* Arena::AllocateSlow(size_t bytes) {
     used_in_full_chunks_ += static_cast<size_t>(ptr_ - current_->begin());
   }
   // Grow geometrically so a big cycle needs few chunks; Reset() coalesces.
-  size_t size = std::max({bytes, first_chunk_bytes_, reserved_});
-  auto* chunk = static_cast<Chunk*>(std::malloc(sizeof(Chunk) + size));
-  VERDICT_CHECK(chunk != nullptr);  // out of memory
-  chunk->next = nullptr;
-  chunk->size = size;
+  Chunk* chunk = NewChunk(std::max({bytes, first_chunk_bytes_, reserved_}));
   if (current_ == nullptr) {
     first_ = chunk;
   } else {
     current_->next = chunk;
   }
   current_ = chunk;
-  reserved_ += size;
+  reserved_ += chunk->size;
   ptr_ = chunk->begin() + bytes;
-  end_ = chunk->begin() + size;
+  end_ = chunk->begin() + chunk->size;
   return chunk->begin();
 }
 
@@ -380,14 +402,11 @@ void Arena::Reset() {
     total = std::max(total, first_chunk_bytes_);
     for (Chunk* c = first_; c != nullptr;) {
       Chunk* next = c->next;
-      std::free(c);
+      FreeChunk(c);
       c = next;
     }
-    first_ = static_cast<Chunk*>(std::malloc(sizeof(Chunk) + total));
-    VERDICT_CHECK(first_ != nullptr);  // out of memory
-    first_->next = nullptr;
-    first_->size = total;
-    reserved_ = total;
+    first_ = NewChunk(total);
+    reserved_ = first_->size;
   }
   current_ = first_;
   ptr_ = first_->begin();

@@ -319,6 +319,55 @@ TEST(JsonTest, LargeObjectsAreIndexed) {
   EXPECT_EQ(v.Get("user5000"), nullptr);
 }
 
+// Documents past kLargeAllocationBytes take the big-buffer paths: the
+// parser's text copy and value stack are mapped, and so are the arena's
+// chunks. An object of 300,000 members and an array of 300,000 items.
+TEST(JsonTest, BigDocumentsParseThroughMappedBuffers) {
+  std::string doc = R"({"members":{)";
+  for (int i = 0; i < 300000; ++i) {
+    doc += (i > 0 ? ",\"k" : "\"k") + std::to_string(i) + "\":[" + std::to_string(i) + "]";
+  }
+  doc += R"(},"items":[)";
+  for (int i = 0; i < 300000; ++i) doc += (i > 0 ? "," : "") + std::to_string(i * 3);
+  doc += "]}";
+  ASSERT_GT(doc.size(), size_t{4} << 20);
+  for (bool arena_parse : {true, false}) {
+    Arena arena;
+    ASSERT_OK_AND_ASSIGN(Value v, ParseJson(doc, arena_parse ? &arena : nullptr));
+    ASSERT_EQ(v.Get("members")->size(), 300000u);
+    EXPECT_EQ(*v.Get("members")->Get("k299999"), *ParseJson("[299999]"));
+    ASSERT_EQ(v.Get("items")->size(), 300000u);
+    EXPECT_EQ((*v.Get("items"))[123456], Value::Int(123456 * 3));
+    if (arena_parse) {
+      EXPECT_GT(arena.bytes_used(), size_t{300000} * 32);
+      EXPECT_GE(arena.bytes_reserved(), arena.bytes_used());
+    }
+  }
+  // The same parser again, with a smaller document: the buffers are reused.
+  JsonParser parser;
+  ASSERT_OK(parser.Parse(doc, nullptr));
+  ASSERT_OK_AND_ASSIGN(Value small, parser.Parse(R"({"a":[1,2]})", nullptr));
+  EXPECT_EQ(ToJson(small), R"({"a":[1,2]})");
+}
+
+TEST(JsonTest, ParseInPlaceLeavesTheTextAsItWas) {
+  for (size_t spare : {size_t{0}, value::kJsonPaddingBytes}) {
+    std::string text = R"({"b":[1,"two",{"c":null}],"a":"x"})";
+    const std::string original = text;
+    text.reserve(text.size() + spare);
+    Arena arena;
+    ASSERT_OK_AND_ASSIGN(Value v, value::ParseJsonInPlace(&text, &arena));
+    EXPECT_EQ(ToJson(v), R"({"a":"x","b":[1,"two",{"c":null}]})");
+    EXPECT_EQ(text, original);
+  }
+  std::string bad = "[1, 2";
+  EXPECT_THAT(value::ParseJsonInPlace(&bad, nullptr), StatusIs(ErrorCode::kJsonError));
+  EXPECT_EQ(bad, "[1, 2");
+  // A NUL inside the text is still an error, not the end.
+  std::string nul("[1]\0[2]", 7);
+  EXPECT_THAT(value::ParseJsonInPlace(&nul, nullptr), StatusIs(ErrorCode::kJsonError));
+}
+
 TEST(JsonTest, MutatedDocumentsNeverCrashAndRoundTrip) {
   // Random byte edits of valid documents: each parse either fails with a
   // json_error or yields a value whose canonical text parses back to it.

@@ -5,6 +5,7 @@
 #include "value/number.h"
 
 #include <algorithm>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -416,6 +417,29 @@ TEST(ValueTest, ArenaResetReusesMemory) {
     arena.Reset();
     EXPECT_EQ(arena.bytes_reserved(), reserved);
   }
+}
+
+// Chunks of kLargeAllocationBytes or more are mapped (base/large_alloc.h):
+// a big allocation, growth past it and Reset()'s coalescing into one big
+// chunk all keep the arena's accounting and contents.
+TEST(ValueTest, ArenaWithLargeChunks) {
+  Arena arena;
+  auto* big = static_cast<char*>(arena.Allocate(3 << 20));
+  std::memset(big, 'b', 3 << 20);
+  EXPECT_GE(arena.bytes_reserved(), size_t{3} << 20);
+  std::vector<Value> strings;
+  for (int i = 0; i < 100000; ++i) strings.push_back(Str(std::string(40, 'a' + i % 26), &arena));
+  EXPECT_EQ(strings[99999].as_string(), std::string(40, 'a' + 99999 % 26));
+  EXPECT_EQ(big[(3 << 20) - 1], 'b');
+  const size_t used = arena.bytes_used();
+  EXPECT_GE(used, (size_t{3} << 20) + 100000 * 40);
+  EXPECT_GE(arena.bytes_reserved(), used);
+  arena.Reset();  // coalesces into one chunk of at most kMaxRetainedBytes
+  EXPECT_EQ(arena.bytes_used(), 0u);
+  const size_t reserved = arena.bytes_reserved();
+  EXPECT_GE(reserved, used);
+  arena.Allocate(3 << 20);
+  EXPECT_EQ(arena.bytes_reserved(), reserved);  // fits: no new chunk
 }
 
 TEST(ValueTest, DeepCopyOutlivesTheArena) {

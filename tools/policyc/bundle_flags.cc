@@ -12,9 +12,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "base/error_code.h"
+#include "base/files.h"
 #include "base/strings.h"
 
 namespace verdict::policyc {
@@ -111,12 +111,7 @@ bool IsHmac(std::string_view algorithm) {
 }
 
 absl::StatusOr<std::string> ReadFileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kIoError, "cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return MakeError(ErrorCode::kIoError, "error reading " + path);
-  return std::move(text).str();
+  return ReadFileToString(path);
 }
 
 absl::StatusOr<std::string> ReadKey(const std::string& arg, bool literal_ok) {

@@ -6,12 +6,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include "base/files.h"
 #include "commands.h"
 #include "syntax/parse.h"
 #include "syntax/source.h"
@@ -31,12 +30,9 @@ constexpr char kCheckUsage[] =
     "unreadable path.\n";
 
 bool ReadFile(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return false;
-  out = std::move(buffer).str();
+  absl::StatusOr<std::string> text = ReadFileToString(path.string());
+  if (!text.ok()) return false;
+  out = *std::move(text);
   return true;
 }
 

@@ -38,13 +38,13 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "base/error_code.h"
+#include "base/files.h"
 #include "base/strings.h"
 #include "bundle_flags.h"
 #include "commands.h"
@@ -110,12 +110,9 @@ int UsageError(const std::string& message) {
 void PrintError(const absl::Status& status) { PrintStatus(status); }
 
 std::optional<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return std::move(text).str();
+  absl::StatusOr<std::string> text = ReadFileToString(path);
+  if (!text.ok()) return std::nullopt;
+  return *std::move(text);
 }
 
 // Returns true to go on; otherwise [*exit_code] says how to exit.

@@ -12,12 +12,11 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "base/error_code.h"
+#include "base/files.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "syntax/parse.h"
@@ -81,12 +80,7 @@ absl::StatusOr<std::vector<std::string>> RegoFilesUnder(std::string_view path_te
 }
 
 absl::StatusOr<std::string> ReadTextFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError(ErrorCode::kIoError, absl::StrCat("cannot read ", Absl(path)));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return MakeError(ErrorCode::kIoError, absl::StrCat("cannot read ", Absl(path)));
-  return std::move(text).str();
+  return ReadFileToString(path);
 }
 
 absl::StatusOr<std::vector<syntax::Module>> ParseRegoPaths(
