@@ -29,6 +29,7 @@
 #include "base/limits.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "value/json.h"
 
 namespace verdict::bundle {
 namespace {
@@ -303,6 +304,14 @@ absl::StatusOr<std::vector<BundleFile>> ReadArchive(std::string_view targz,
     }
     BundleFile file;
     file.path = std::move(path);
+    if (archive_entry_size_is_set(entry) && archive_entry_size(entry) > 0) {
+      // One allocation, with room for the JSON parser's padding (data
+      // files are parsed in place). The header's size is only a claim:
+      // never more than the archive can expand to.
+      const uint64_t claimed = static_cast<uint64_t>(archive_entry_size(entry));
+      file.content.reserve(static_cast<size_t>(std::min(claimed, ratio_cap)) +
+                           value::kJsonPaddingBytes);
+    }
     char buffer[64 << 10];
     while (true) {
       la_ssize_t n = archive_read_data(a.get(), buffer, sizeof buffer);
@@ -378,6 +387,7 @@ absl::StatusOr<std::vector<BundleFile>> ReadDirectory(const std::string& dir,
       }
       BundleFile file;
       file.path = std::move(path);
+      if (!ec) file.content.reserve(size + value::kJsonPaddingBytes);  // see ReadArchive
       // Read at most one byte past the limit: the file may have grown.
       char buffer[64 << 10];
       while (in) {

@@ -31,6 +31,7 @@
 #include "bundle/archive.h"
 #include "bundle/manifest.h"
 #include "bundle/signatures.h"
+#include "value/json.h"
 #include "verdict/bundle.h"
 
 namespace verdict {
@@ -173,13 +174,13 @@ struct Classified {
   const BundleFile* manifest = nullptr;
   const BundleFile* signatures = nullptr;
   const BundleFile* program = nullptr;
-  std::vector<const BundleFile*> data;
+  std::vector<BundleFile*> data;  // parsed in place (ParseDataFile)
   std::vector<const BundleFile*> modules;
 };
 
-absl::StatusOr<Classified> Classify(const std::vector<BundleFile>& files) {
+absl::StatusOr<Classified> Classify(std::vector<BundleFile>& files) {
   Classified c;
-  for (const BundleFile& f : files) {
+  for (BundleFile& f : files) {
     std::string_view base = BaseName(f.path);
     if (f.path == kBundleManifestFile) {
       c.manifest = &f;
@@ -205,9 +206,18 @@ absl::StatusOr<Classified> Classify(const std::vector<BundleFile>& files) {
   return c;
 }
 
-absl::StatusOr<Value> ParseDataFile(const BundleFile& f, Arena* arena) {
-  bool yaml = BaseName(f.path) != "data.json";
-  absl::StatusOr<Value> v = yaml ? ParseYaml(f.content, arena) : ParseJson(StripBom(f.content), arena);
+// Data files can be big: JSON is parsed where it lies, without a copy
+// (the text is unchanged afterwards); one with a byte order mark is rare
+// enough to be copied.
+absl::StatusOr<Value> ParseDataFile(BundleFile& f, Arena* arena) {
+  absl::StatusOr<Value> v;
+  if (BaseName(f.path) != "data.json") {
+    v = ParseYaml(f.content, arena);
+  } else if (StripBom(f.content).size() == f.content.size()) {
+    v = value::ParseJsonInPlace(&f.content, arena);
+  } else {
+    v = ParseJson(StripBom(f.content), arena);
+  }
   if (!v.ok()) {
     return LoadError(f.path, absl::StrCat("bundle load failed: ", v.status().message()));
   }
@@ -256,7 +266,7 @@ absl::StatusOr<Bundle> LoadBundleFiles(std::vector<BundleFile> files, std::strin
   }
 
   DataNode root;
-  for (const BundleFile* f : classified->data) {
+  for (BundleFile* f : classified->data) {
     absl::StatusOr<Value> value = ParseDataFile(*f, bundle.arena.get());
     if (!value.ok()) return fail(value.status());
     std::vector<std::string> dir = SplitRoot(DirName(f->path));
