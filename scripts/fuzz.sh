@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/fuzz.sh TARGET [SECONDS]: fuzz one target (json, rego, bundle) with
+# scripts/fuzz.sh TARGET [SECONDS]: fuzz one target (json, rego, bundle, compile) with
 # libFuzzer under AddressSanitizer and UndefinedBehaviorSanitizer.
 #
 # Builds into build-fuzz/ with clang (installed with apt-get if missing),
@@ -12,9 +12,9 @@
 # replaying it (docs/fuzzing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?usage: scripts/fuzz.sh json|rego|bundle [SECONDS]}
+target=${1:?usage: scripts/fuzz.sh json|rego|bundle|compile [SECONDS]}
 seconds=${2:-600}
-case "$target" in json|rego|bundle) ;; *) echo "unknown target: $target" >&2; exit 2;; esac
+case "$target" in json|rego|bundle|compile) ;; *) echo "unknown target: $target" >&2; exit 2;; esac
 shared=${VERDICT_SHARED_DIR:-$(cd .. && pwd)/shared}
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -41,9 +41,12 @@ if [ ! -f build-fuzz/build.ninja ]; then
 fi
 ninja -C build-fuzz "${target}_fuzzer"
 
-seeds=build-fuzz/seeds/$target
+# rego and compile read the same format: Rego modules, then data.
+kind=$target
+[ "$target" = compile ] && kind=rego
+seeds=build-fuzz/seeds/$kind
 mkdir -p "$seeds" "build-fuzz/corpus/$target" build-fuzz/artifacts
-if [ "$target" = rego ] && [ -z "$(ls -A "$seeds")" ]; then
+if [ "$kind" = rego ] && [ -z "$(ls -A "$seeds")" ]; then
   python3 - "$shared" "$seeds" <<'PY'
 import json, pathlib, sys, yaml
 shared, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
@@ -65,12 +68,12 @@ if [ "$target" = json ] && [ -z "$(ls -A "$seeds")" ]; then
   for w in "$shared"/workloads/*/; do head -c 4096 "$w/inputs.jsonl" >"$seeds/$(basename "$w").json"; done
 fi
 dict=()
-if [ -f "tests/fuzz/$target.dict" ]; then
-  cp "tests/fuzz/$target.dict" "build-fuzz/$target.dict"
-  if [ "$target" = rego ]; then
-    grep -o '^BUILTIN("[^"]*"' lib/builtins/builtins.def | sed 's/^BUILTIN(//' >>"build-fuzz/$target.dict"
+if [ -f "tests/fuzz/$kind.dict" ]; then
+  cp "tests/fuzz/$kind.dict" "build-fuzz/$kind.dict"
+  if [ "$kind" = rego ]; then
+    grep -o '^BUILTIN("[^"]*"' lib/builtins/builtins.def | sed 's/^BUILTIN(//' >>"build-fuzz/$kind.dict"
   fi
-  dict=(-dict="build-fuzz/$target.dict")
+  dict=(-dict="build-fuzz/$kind.dict")
 fi
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1

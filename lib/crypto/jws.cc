@@ -19,6 +19,7 @@
 #include "crypto/encoding.h"
 #include "nlohmann/json.hpp"
 #include "openssl/bn.h"
+#include "openssl/core_names.h"
 #include "openssl/ec.h"
 #include "openssl/err.h"
 #include "openssl/evp.h"
@@ -29,6 +30,7 @@ namespace {
 
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)>;
+using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)>;
 
 constexpr std::string_view kAlgorithmNames[] = {
     "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256",
@@ -209,6 +211,25 @@ absl::StatusOr<bool> VerifyJws(JwsAlgorithm algorithm, const Key& key,
   return rc == 1;
 }
 
+namespace {
+
+// Whether an RSA key's CRT members (p, q, dp, dq, qi) agree with n, e and
+// d. A key without them passes: SignJws checks its signature instead.
+bool RsaFactorsConsistent(EVP_PKEY* pkey) {
+  BIGNUM* p = nullptr;
+  if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_FACTOR1, &p) != 1) {
+    ERR_clear_error();
+    return true;
+  }
+  BN_free(p);
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr), &EVP_PKEY_CTX_free);
+  const bool ok = ctx != nullptr && EVP_PKEY_pairwise_check(ctx.get()) == 1;
+  ERR_clear_error();
+  return ok;
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> SignJws(JwsAlgorithm algorithm, const Key& private_key,
                                     std::string_view signing_input) {
   if (!private_key.Fits(algorithm)) return KeyMismatch(algorithm, private_key);
@@ -217,6 +238,14 @@ absl::StatusOr<std::string> SignJws(JwsAlgorithm algorithm, const Key& private_k
                                  " needs a private key to sign"));
   }
   if (IsHmac(algorithm)) return Hmac(HashOf(algorithm), private_key.secret(), signing_input);
+  const bool rsa = private_key.type() == KeyType::kRsa;
+  // A key whose private members contradict its public ones (a JWK with a
+  // wrong "q", say) is an error, as in Go's crypto/rsa (and so OPA), not a
+  // signature: OpenSSL would fall back to d, or with a corrupt d sign
+  // garbage, different each time because of its blinding.
+  constexpr std::string_view kMismatch =
+      "signing failed: the private key does not match its public key";
+  if (rsa && !RsaFactorsConsistent(private_key.pkey())) return SigError(kMismatch);
   VERDICT_ASSIGN_OR_RETURN(MdCtxPtr ctx, NewContext(algorithm, private_key.pkey(), /*sign=*/true));
   const auto* in = reinterpret_cast<const unsigned char*>(signing_input.data());
   size_t len = 0;
@@ -232,6 +261,12 @@ absl::StatusOr<std::string> SignJws(JwsAlgorithm algorithm, const Key& private_k
   if (IsEcdsa(algorithm)) {
     size_t coordinate = static_cast<size_t>((private_key.bits() + 7) / 8);
     return DerToJose(sig, coordinate);
+  }
+  if (rsa) {
+    // Go checks every RSA signature it makes (a cheap public-key
+    // operation); this also catches a d that does not match e.
+    VERDICT_ASSIGN_OR_RETURN(bool valid, VerifyJws(algorithm, private_key, signing_input, sig));
+    if (!valid) return SigError(kMismatch);
   }
   return sig;
 }

@@ -104,6 +104,22 @@ TEST(JwsVectorsTest, Rfc7515Rs256) {
   EXPECT_THAT(VerifyCompactJws(kA2Token, {&pub, 1}), IsOk());
 }
 
+// A JWK whose private members do not match its public ones (here "q" is
+// changed) is an error when signing, as in Go's crypto/rsa, not a wrong
+// signature: found by tests/fuzz/compile_fuzzer.cc, where OpenSSL's
+// blinding made the wrong signature differ from run to run.
+TEST(JwsVectorsTest, InconsistentRsaKeyCannotSign) {
+  std::string bad(kA2Key);
+  const size_t q = bad.find("\"q\":\"uQPE");
+  ASSERT_NE(q, std::string::npos);
+  bad.replace(q + 5, 4, "vQPE");
+  Key key = OnlyKey(bad);
+  for (JwsAlgorithm alg : {JwsAlgorithm::kRS256, JwsAlgorithm::kPS384}) {
+    EXPECT_THAT(SignJws(alg, key, "header.payload"),
+                StatusIs(ErrorCode::kSignatureError, HasSubstr("does not match")));
+  }
+}
+
 TEST(JwsVectorsTest, Rfc7515Es256) {
   Key key = OnlyKey(kA3Key);
   EXPECT_EQ(key.type(), KeyType::kEc);
