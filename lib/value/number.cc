@@ -1605,6 +1605,54 @@ std::optional<Value> ParseNumber(std::string_view s, Arena* arena) {
 
 namespace {
 
+// Writes [n] significant [digits] in plain notation with [point] of them
+// before the decimal point (the rest after it, zeros to fill either
+// side): ("15", 2, 1) -> "1.5", ("15", 2, 4) -> "1500", ("15", 2, -1) ->
+// "0.015". Returns the end; the caller's buffer holds n + |point| + 3.
+char* PutPlainDecimal(char* p, bool negative, const char* digits, int n, int point) {
+  if (negative) *p++ = '-';
+  if (point >= n) {
+    std::memcpy(p, digits, static_cast<size_t>(n));
+    p += n;
+    for (int i = n; i < point; ++i) *p++ = '0';
+  } else if (point > 0) {
+    std::memcpy(p, digits, static_cast<size_t>(point));
+    p += point;
+    *p++ = '.';
+    std::memcpy(p, digits + point, static_cast<size_t>(n - point));
+    p += n - point;
+  } else {
+    *p++ = '0';
+    *p++ = '.';
+    for (int i = 0; i < -point; ++i) *p++ = '0';
+    std::memcpy(p, digits, static_cast<size_t>(n));
+    p += n;
+  }
+  return p;
+}
+
+// A double from 1e-6 up to 1e21 as Go's strconv.FormatFloat(d, 'f', -1)
+// writes it: its shortest round-trip digits around a decimal point,
+// padded with zeros ("922033223157300000000" for 9.220332231573e20).
+// std::to_chars' fixed format would write the double's exact binary value
+// instead ("922033223157299937280"), which is another number.
+void AppendShortestFixed(std::string* out, double d) {
+  char sci[32];
+  const auto r = std::to_chars(sci, sci + sizeof sci, d, std::chars_format::scientific);
+  const char* q = sci;
+  const bool negative = *q == '-';
+  if (negative) ++q;
+  char digits[24];
+  int n = 0;
+  for (; *q != 'e'; ++q) {
+    if (*q != '.') digits[n++] = *q;
+  }
+  int exponent = 0;
+  std::from_chars(q + (q[1] == '+' ? 2 : 1), r.ptr, exponent);
+  char buf[64];
+  out->append(buf, PutPlainDecimal(buf, negative, digits, n, exponent + 1));
+}
+
 // AppendNumber of a kExtended from its shortest digits, without building
 // its canonical Value: from 1e-6 up (and below 2^63) a double prints its
 // shortest digits in fixed notation and a big plainly, so whichever the
@@ -1629,22 +1677,7 @@ bool AppendExtendedPlain(std::string* out, const Value& v) {
     std::memcpy(digits, s.text, static_cast<size_t>(s.n));
   }
   char buf[48];
-  char* p = buf;
-  if (negative) *p++ = '-';
-  if (point > 0) {
-    std::memcpy(p, digits, static_cast<size_t>(point));
-    p += point;
-    *p++ = '.';
-    std::memcpy(p, digits + point, static_cast<size_t>(s.n - point));
-    p += s.n - point;
-  } else {
-    *p++ = '0';
-    *p++ = '.';
-    for (int i = 0; i < -point; ++i) *p++ = '0';
-    std::memcpy(p, digits, static_cast<size_t>(s.n));
-    p += s.n;
-  }
-  out->append(buf, static_cast<size_t>(p - buf));
+  out->append(buf, PutPlainDecimal(buf, negative, digits, s.n, point));
   return true;
 }
 
@@ -1675,8 +1708,7 @@ void AppendNumber(std::string* out, const Value& v) {
         }
         out->append(buf, len);
       } else {
-        auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
-        out->append(buf, r.ptr);
+        AppendShortestFixed(out, d);
       }
       return;
     }

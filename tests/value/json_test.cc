@@ -44,6 +44,24 @@ TEST(JsonTest, NumbersStayExact) {
   EXPECT_EQ(v[0], v[1]);
 }
 
+// A double of 2^53 and up (below 1e21, where Go switches to exponents)
+// means its shortest decimal, and prints as those digits padded with
+// zeros, as Go's strconv does: not as the double's exact binary value,
+// which is another number (9220332231573e08 printed 922033223157299937280
+// and read back different: found by tests/fuzz/json_fuzzer.cc).
+TEST(JsonTest, BigDoublesPrintTheirShortestDigits) {
+  EXPECT_EQ(RoundTrip("[9220332231573e08,1.2345678901234567e20,9.999999999999999e20,1e19]"),
+            "[922033223157300000000,123456789012345670000,999999999999999900000,"
+            "10000000000000000000]");
+  EXPECT_EQ(RoundTrip("[-9220332231573e08,0.000001,123.456,1e21]"),
+            "[-922033223157300000000,0.000001,123.456,1e+21]");
+  for (std::string_view text : {"9220332231573e08", "1.2345678901234567e20", "1e19"}) {
+    ASSERT_OK_AND_ASSIGN(Value v, ParseJson(text));
+    ASSERT_OK_AND_ASSIGN(Value back, ParseJson(ToJson(v)));
+    EXPECT_EQ(back, v) << text;
+  }
+}
+
 TEST(JsonTest, UnicodeEscapesAndSurrogatePairs) {
   ASSERT_OK_AND_ASSIGN(Value v, ParseJson(R"(["\u00e9\ud83d\ude00", "\n\t\"\\\/", "\u0000"])"));
   EXPECT_EQ(v[0].as_string(), "\xc3\xa9\xf0\x9f\x98\x80");  // é😀
