@@ -639,12 +639,12 @@ class Arena {
   struct Chunk {
     Chunk* next;
     size_t size;  // usable bytes after the header
-    bool large;   // from AllocateLarge() (lib/base/large_alloc.h), else malloc
     char* begin() { return reinterpret_cast<char*>(this + 1); }
   };
-  // A chunk of at least [size] usable bytes; big ones are mapped directly
-  // (unmapped when freed, huge pages), so a data document's arena costs
-  // few page faults and gives its memory back when dropped.
+  // A chunk of at least [size] usable bytes (lib/base/large_alloc.h's
+  // AllocateBuffer): big ones are mapped directly (huge pages, unmapped
+  // when freed), so a data document's arena costs few page faults and
+  // gives its memory back when dropped.
   static Chunk* NewChunk(size_t size);
   static void FreeChunk(Chunk* chunk);
   void* AllocateSlow(size_t bytes);

@@ -1,12 +1,14 @@
 // File: lib/base/large_alloc.cc
 //
 // AllocateLarge / FreeLarge (large_alloc.h): anonymous mmap, aligned by
-// mapping one extra unit and unmapping the unaligned ends.
+// mapping one extra unit and unmapping the unaligned ends. AllocateBuffer /
+// FreeBuffer choose between malloc and those by size.
 #include "base/large_alloc.h"
 
 #include <sys/mman.h>
 
 #include <cstdint>
+#include <cstdlib>
 
 #include "base/check.h"
 
@@ -30,6 +32,24 @@ void* AllocateLarge(size_t bytes) {
 
 void FreeLarge(void* p, size_t bytes) {
   if (p != nullptr) munmap(p, RoundUpLarge(bytes == 0 ? 1 : bytes));
+}
+
+void* AllocateBuffer(size_t* bytes) {
+  if (*bytes >= kLargeAllocationBytes) {
+    *bytes = RoundUpLarge(*bytes);
+    return AllocateLarge(*bytes);
+  }
+  void* p = std::malloc(*bytes == 0 ? 1 : *bytes);
+  VERDICT_CHECK(p != nullptr);  // out of memory
+  return p;
+}
+
+void FreeBuffer(void* p, size_t bytes) {
+  if (bytes >= kLargeAllocationBytes) {
+    FreeLarge(p, bytes);
+  } else {
+    std::free(p);
+  }
 }
 
 }  // namespace verdict

@@ -44,6 +44,15 @@ void* AllocateLarge(size_t bytes);
 // Unmaps memory from AllocateLarge([bytes]) (the same [bytes]).
 void FreeLarge(void* p, size_t bytes);
 
+// AllocateBuffer() / FreeBuffer()
+//
+// A buffer of at least [*bytes]: from malloc below kLargeAllocationBytes,
+// else from AllocateLarge(), in which case [*bytes] grows to the whole
+// mapping (usable too). Free it with FreeBuffer() and that [*bytes]: the
+// size alone says which allocator it came from. Aborts when out of memory.
+void* AllocateBuffer(size_t* bytes);
+void FreeBuffer(void* p, size_t bytes);
+
 }  // namespace verdict
 
 #endif  // VERDICT_BASE_LARGE_ALLOC_H_

@@ -93,30 +93,20 @@ class ValueStack {
   }
 
  private:
+  // A big document's stack (an object of many members) is mapped, so it
+  // goes back to the system with the parser (AllocateBuffer).
   void Grow() {
-    size_t capacity = capacity_ == 0 ? 64 : capacity_ * 2;
-    Value* items;
-    if (capacity * sizeof(Value) >= kLargeAllocationBytes) {
-      // A big document's stack (an object of many members): mapped, so
-      // it is unmapped again when the parser goes.
-      capacity = RoundUpLarge(capacity * sizeof(Value)) / sizeof(Value);
-      items = static_cast<Value*>(AllocateLarge(capacity * sizeof(Value)));
-    } else {
-      items = static_cast<Value*>(::operator new(capacity * sizeof(Value)));
-    }
+    size_t bytes = (capacity_ == 0 ? 64 : capacity_ * 2) * sizeof(Value);
+    auto* items = static_cast<Value*>(AllocateBuffer(&bytes));
     if (size_ > 0) {
       std::memcpy(static_cast<void*>(items), static_cast<void*>(items_), size_ * sizeof(Value));
     }
     Free(items_, capacity_);
     items_ = items;
-    capacity_ = capacity;
+    capacity_ = bytes / sizeof(Value);
   }
   static void Free(Value* items, size_t capacity) {
-    if (capacity * sizeof(Value) >= kLargeAllocationBytes) {
-      FreeLarge(items, capacity * sizeof(Value));
-    } else {
-      ::operator delete(items);
-    }
+    if (items != nullptr) FreeBuffer(items, capacity * sizeof(Value));
   }
 
   Value* items_ = nullptr;
@@ -742,7 +732,7 @@ class Parser {
 }  // namespace
 
 // The parser's copy of the text: uninitialized (every byte it reads is
-// written first), and mapped directly when big (large_alloc.h).
+// written first), and mapped directly when big (AllocateBuffer).
 class TextBuffer {
  public:
   TextBuffer() = default;
@@ -753,24 +743,15 @@ class TextBuffer {
   char* Reserve(size_t bytes) {
     if (bytes > capacity_) {
       Free();
-      if (bytes >= kLargeAllocationBytes) {
-        capacity_ = RoundUpLarge(bytes);
-        data_ = static_cast<char*>(AllocateLarge(capacity_));
-      } else {
-        capacity_ = bytes;
-        data_ = new char[bytes];
-      }
+      data_ = static_cast<char*>(AllocateBuffer(&bytes));
+      capacity_ = bytes;
     }
     return data_;
   }
 
  private:
   void Free() {
-    if (capacity_ >= kLargeAllocationBytes) {
-      FreeLarge(data_, capacity_);
-    } else {
-      delete[] data_;
-    }
+    if (data_ != nullptr) FreeBuffer(data_, capacity_);
     data_ = nullptr;
     capacity_ = 0;
   }

@@ -341,29 +341,14 @@ Arena::~Arena() {
 }
 
 Arena::Chunk* Arena::NewChunk(size_t size) {
-  Chunk* chunk;
-  if (sizeof(Chunk) + size >= kLargeAllocationBytes) {
-    const size_t total = RoundUpLarge(sizeof(Chunk) + size);
-    chunk = static_cast<Chunk*>(AllocateLarge(total));
-    chunk->size = total - sizeof(Chunk);  // the rounding is usable too
-    chunk->large = true;
-  } else {
-    chunk = static_cast<Chunk*>(std::malloc(sizeof(Chunk) + size));
-    VERDICT_CHECK(chunk != nullptr);  // out of memory
-    chunk->size = size;
-    chunk->large = false;
-  }
+  size_t bytes = sizeof(Chunk) + size;
+  auto* chunk = static_cast<Chunk*>(AllocateBuffer(&bytes));
   chunk->next = nullptr;
+  chunk->size = bytes - sizeof(Chunk);  // a mapping's rounding is usable too
   return chunk;
 }
 
-void Arena::FreeChunk(Chunk* chunk) {
-  if (chunk->large) {
-    FreeLarge(chunk, sizeof(Chunk) + chunk->size);
-  } else {
-    std::free(chunk);
-  }
-}
+void Arena::FreeChunk(Chunk* chunk) { FreeBuffer(chunk, sizeof(Chunk) + chunk->size); }
 
 void* Arena::AllocateSlow(size_t bytes) {
   if (current_ != nullptr) {

@@ -31,5 +31,19 @@ TEST(LargeAllocTest, AlignedZeroedAndWritable) {
   FreeLarge(nullptr, 10);  // like free(nullptr)
 }
 
+TEST(LargeAllocTest, BuffersPickTheirAllocatorBySize) {
+  size_t small = 1000;
+  auto* a = static_cast<char*>(AllocateBuffer(&small));
+  EXPECT_EQ(small, 1000u);  // malloc: the size asked for
+  std::memset(a, 1, small);
+  FreeBuffer(a, small);
+  size_t big = kLargeAllocationBytes + 1;
+  auto* b = static_cast<char*>(AllocateBuffer(&big));
+  EXPECT_EQ(big, 2 * kLargeAllocationBytes);  // mapped: the whole mapping
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(b) % kLargeAllocationBytes, 0u);
+  b[big - 1] = 1;
+  FreeBuffer(b, big);
+}
+
 }  // namespace
 }  // namespace verdict

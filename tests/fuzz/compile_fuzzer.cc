@@ -1,8 +1,8 @@
 // File: tests/fuzz/compile_fuzzer.cc
 //
-// Differential fuzzing of the compiler's optimizations. The bytes are read
-// as by rego_fuzzer (modules separated by lines "#==", then optionally a
-// line "#--" and a JSON data document). The query `data` is compiled and
+// Differential fuzzing of the compiler's optimizations. The bytes are in
+// policy_input.h's format (Rego modules, then optionally data), as for
+// rego_fuzzer. The query `data` is compiled and
 // evaluated three ways:
 //   1. with every optimization (rule indexing, generator fusion);
 //   2. with both off;
@@ -25,6 +25,7 @@
 #include "base/error_code.h"
 #include "compile/compiler.h"
 #include "fuzz_check.h"
+#include "policy_input.h"
 #include "syntax/parse.h"
 #include "verdict/value.h"
 #include "vm/interp.h"
@@ -35,11 +36,6 @@ namespace {
 using verdict::ErrorCode;
 using verdict::Value;
 
-constexpr std::string_view kModuleSeparator = "\n#==\n";
-constexpr std::string_view kDataSeparator = "\n#--\n";
-constexpr std::string_view kInput =
-    R"({"user":"alice","roles":["admin","dev"],"n":3,"x":{"a":[1,2.5,"s"],"b":null},)"
-    R"("t":"2025-03-10T03:49:00Z","ok":true,"method":"GET","path":["api","v1"]})";
 constexpr std::string_view kWorldReaders[] = {"rand.", "uuid.", "time.now_ns", "http.send",
                                               "net.lookup", "opa.runtime", "trace("};
 
@@ -85,28 +81,24 @@ std::string Describe(const char* name, const Outcome& o) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
-  std::string_view text(reinterpret_cast<const char*>(bytes), size);
+  const std::string_view text(reinterpret_cast<const char*>(bytes), size);
   for (std::string_view reader : kWorldReaders) {
     if (text.find(reader) != std::string_view::npos) return 0;
   }
+  const verdict::fuzz::PolicyInput in = verdict::fuzz::SplitPolicyInput(text);
   verdict::Arena arena;
   Value data;
-  if (const size_t at = text.find(kDataSeparator); at != std::string_view::npos) {
-    absl::StatusOr<Value> parsed = verdict::ParseJson(text.substr(at + kDataSeparator.size()),
-                                                      &arena);
+  if (!in.data.empty()) {
+    absl::StatusOr<Value> parsed = verdict::ParseJson(in.data, &arena);
     if (!parsed.ok() || !parsed->is_object()) return 0;
     data = *parsed;
-    text = text.substr(0, at);
   }
   std::vector<verdict::syntax::Module> modules;
-  for (size_t i = 0;; ++i) {
-    const size_t at = text.find(kModuleSeparator);
-    absl::StatusOr<verdict::syntax::Module> m = verdict::syntax::ParseModule(
-        text.substr(0, at), "m" + std::to_string(i) + ".rego");
+  for (size_t i = 0; i < in.modules.size(); ++i) {
+    absl::StatusOr<verdict::syntax::Module> m =
+        verdict::syntax::ParseModule(in.modules[i], "m" + std::to_string(i) + ".rego");
     if (!m.ok()) return 0;
     modules.push_back(*std::move(m));
-    if (at == std::string_view::npos) break;
-    text.remove_prefix(at + kModuleSeparator.size());
   }
   absl::StatusOr<verdict::syntax::Body> body = verdict::syntax::ParseQuery("data");
   FUZZ_CHECK(body.ok(), body.status().ToString());
@@ -114,7 +106,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   spec.name = "query";
   spec.value_query = true;
   spec.body = *std::move(body);
-  absl::StatusOr<Value> input = verdict::ParseJson(kInput, &arena);
+  absl::StatusOr<Value> input = verdict::ParseJson(verdict::fuzz::kFixedInput, &arena);
   FUZZ_CHECK(input.ok(), "fixed input");
 
   verdict::compile::CompileOptions plain;

@@ -1,9 +1,7 @@
 // File: tests/fuzz/rego_fuzzer.cc
 //
 // Policies from outside: parse, compile and evaluate whatever the bytes
-// say. The bytes are one or more Rego modules separated by lines "#==",
-// optionally followed by a line "#--" and a JSON data document (both
-// separators are Rego comments, so a seed stays a valid policy file).
+// say, in policy_input.h's format (Rego modules, then optionally data).
 //
 // Properties, for any bytes:
 // - nothing crashes, and errors carry the codes their stage may give
@@ -21,6 +19,7 @@
 
 #include "base/error_code.h"
 #include "fuzz_check.h"
+#include "policy_input.h"
 #include "verdict/engine.h"
 #include "verdict/value.h"
 
@@ -28,11 +27,7 @@ namespace {
 
 using verdict::ErrorCode;
 
-constexpr std::string_view kModuleSeparator = "\n#==\n";
-constexpr std::string_view kDataSeparator = "\n#--\n";
-constexpr std::string_view kInput =
-    R"({"user":"alice","roles":["admin","dev"],"n":3,"x":{"a":[1,2.5,"s"],"b":null},)"
-    R"("t":"2025-03-10T03:49:00Z","ok":true})";
+using verdict::fuzz::kFixedInput;
 
 bool IsCompileCode(ErrorCode code) {
   return code == ErrorCode::kParseError || code == ErrorCode::kCompileError ||
@@ -45,38 +40,21 @@ bool IsEvalCode(ErrorCode code) {
          code == ErrorCode::kEvalBuiltinError || code == ErrorCode::kEvalLimitError;
 }
 
-std::vector<std::string_view> Split(std::string_view text, std::string_view separator) {
-  std::vector<std::string_view> parts;
-  for (;;) {
-    const size_t at = text.find(separator);
-    if (at == std::string_view::npos) break;
-    parts.push_back(text.substr(0, at));
-    text.remove_prefix(at + separator.size());
-  }
-  parts.push_back(text);
-  return parts;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
-  std::string_view text(reinterpret_cast<const char*>(bytes), size);
-  std::string_view data_json;
-  if (const size_t at = text.find(kDataSeparator); at != std::string_view::npos) {
-    data_json = text.substr(at + kDataSeparator.size());
-    text = text.substr(0, at);
-  }
+  const verdict::fuzz::PolicyInput in = verdict::fuzz::SplitPolicyInput(
+      std::string_view(reinterpret_cast<const char*>(bytes), size));
   verdict::Engine engine;
-  const std::vector<std::string_view> modules = Split(text, kModuleSeparator);
-  for (size_t i = 0; i < modules.size(); ++i) {
-    absl::Status added = engine.AddModule("m" + std::to_string(i) + ".rego", modules[i]);
+  for (size_t i = 0; i < in.modules.size(); ++i) {
+    absl::Status added = engine.AddModule("m" + std::to_string(i) + ".rego", in.modules[i]);
     if (!added.ok()) {
       FUZZ_CHECK(IsCompileCode(verdict::GetErrorCode(added)), added.ToString());
       return 0;
     }
   }
-  if (!data_json.empty()) {
-    absl::Status set = engine.SetDataJson(data_json);
+  if (!in.data.empty()) {
+    absl::Status set = engine.SetDataJson(in.data);
     if (!set.ok()) return 0;  // json_fuzzer covers the parser
   }
   absl::Status compiled = engine.Compile();
@@ -86,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   }
   absl::StatusOr<verdict::PreparedQuery> query = engine.Prepare("data");
   FUZZ_CHECK(query.ok(), query.status().ToString());
-  absl::StatusOr<verdict::Value> input = verdict::ParseJson(kInput);
+  absl::StatusOr<verdict::Value> input = verdict::ParseJson(kFixedInput);
   FUZZ_CHECK(input.ok(), "fixed input");
 
   verdict::EvalOptions options;
@@ -110,7 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
              "a second evaluation changed the result");
   std::string json;
   bool defined = false;
-  absl::Status hot = query->EvaluateJson(kInput, &json, &defined, options);
+  absl::Status hot = query->EvaluateJson(kFixedInput, &json, &defined, options);
   FUZZ_CHECK(hot.ok(), hot.ToString());
   FUZZ_CHECK(defined == first->defined, "EvaluateJson and Evaluate disagree on definedness");
   if (defined) {
