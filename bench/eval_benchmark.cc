@@ -10,6 +10,13 @@
 //   BM_Latency/<workload>/json       the distribution of single decisions:
 //                                    p50/p90/p99/max (DESIGN.md: p99 under 3x
 //                                    the median); also rbac/preparsed
+//   BM_HandWritten/abac/json         the abac decision written by hand in C++
+//                                    (handwritten_abac.h), same inputs, JSON
+//                                    in and out: DESIGN.md's reference
+//   BM_VsHandWritten/abac            engine and hand-written alternating,
+//                                    a pass over the inputs each; counter
+//                                    ratio = median of engine time /
+//                                    hand-written time (DESIGN.md: at most 3)
 //   BM_LoadData/100                  loading a generated 100 MB data.json
 //                                    (DESIGN.md: under 1.5 s, resident
 //                                    memory under 2.5x the JSON size)
@@ -46,6 +53,7 @@
 #include <unistd.h>
 
 #include "benchmark/benchmark.h"
+#include "handwritten_abac.h"
 #include "verdict/engine.h"
 
 namespace {
@@ -166,6 +174,74 @@ void BM_DecisionPreparsed(benchmark::State& state, const std::string& name) {
   state.counters["allocs/decision"] = benchmark::Counter(
       static_cast<double>(g_allocations.load() - allocs_before) /
       static_cast<double>(state.iterations()));
+}
+
+// The abac workload and its hand-written decision, both warmed up on every
+// input; nullptr (and the benchmark skipped) when either is missing.
+std::unique_ptr<verdict::bench::HandWrittenAbac> LoadHandWrittenAbac(benchmark::State& state,
+                                                                     Workload** w) {
+  *w = Load("abac");
+  absl::StatusOr<std::unique_ptr<verdict::bench::HandWrittenAbac>> abac =
+      verdict::bench::HandWrittenAbac::Load(
+          Slurp(std::string(VERDICT_SHARED_DIR) + "/workloads/abac/data.json"));
+  if (*w == nullptr || (*w)->inputs.empty() || !abac.ok()) {
+    state.SkipWithError("abac workload not found");
+    return nullptr;
+  }
+  std::string out;
+  for (const std::string& input : (*w)->inputs) {
+    (void)(*abac)->Decide(input, &out);
+    (void)(*w)->query->EvaluateJson(input, &out);
+  }
+  return *std::move(abac);
+}
+
+void BM_HandWritten(benchmark::State& state) {
+  Workload* w = nullptr;
+  std::unique_ptr<verdict::bench::HandWrittenAbac> abac = LoadHandWrittenAbac(state, &w);
+  if (abac == nullptr) return;
+  std::string out;
+  size_t i = 0;
+  for (auto _ : state) {
+    absl::Status s = abac->Decide(w->inputs[i], &out);
+    benchmark::DoNotOptimize(s);
+    if (++i == w->inputs.size()) i = 0;
+  }
+}
+
+// Engine and hand-written decisions alternate, one pass over the 1,000
+// inputs each, for 21 passes, each pass timed with steady_clock. Load on the
+// machine then falls on both sides alike: the counters are the medians of
+// the per-pass times and of the per-pass ratios, the number DESIGN.md
+// bounds by 3.
+void BM_VsHandWritten(benchmark::State& state) {
+  using Clock = std::chrono::steady_clock;
+  Workload* w = nullptr;
+  std::unique_ptr<verdict::bench::HandWrittenAbac> abac = LoadHandWrittenAbac(state, &w);
+  if (abac == nullptr) return;
+  std::string out;
+  constexpr int kPasses = 21;
+  std::vector<double> engine_ns, hand_ns, ratios;
+  const double n = static_cast<double>(w->inputs.size());
+  for (auto _ : state) {
+    for (int pass = 0; pass < kPasses; ++pass) {
+      auto t0 = Clock::now();
+      for (const std::string& input : w->inputs) (void)w->query->EvaluateJson(input, &out);
+      auto t1 = Clock::now();
+      for (const std::string& input : w->inputs) (void)abac->Decide(input, &out);
+      auto t2 = Clock::now();
+      engine_ns.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / n);
+      hand_ns.push_back(std::chrono::duration<double, std::nano>(t2 - t1).count() / n);
+      ratios.push_back(engine_ns.back() / hand_ns.back());
+    }
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  state.counters["engine_ns"] = median(engine_ns);
+  state.counters["handwritten_ns"] = median(hand_ns);
+  state.counters["ratio"] = median(ratios);
 }
 
 // Nearest-rank percentile [p] (0..100] of sorted [samples].
@@ -450,6 +526,8 @@ const bool kRegistered = [] {
         ->Threads(2)
         ->UseRealTime();
   }
+  benchmark::RegisterBenchmark("BM_HandWritten/abac/json", BM_HandWritten);
+  benchmark::RegisterBenchmark("BM_VsHandWritten/abac", BM_VsHandWritten)->Iterations(1);
   for (const char* name : {"abac", "deploy", "budget", "rbac"}) {
     benchmark::RegisterBenchmark((std::string("BM_Latency/") + name + "/json").c_str(),
                                  BM_Latency, std::string(name), false)
