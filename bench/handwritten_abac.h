@@ -36,7 +36,8 @@ class HandWrittenAbac {
   ~HandWrittenAbac();
 
   // data.abac.decision for [input_json], as canonical JSON into [*out]
-  // (cleared first). An input that is not a JSON object is an error.
+  // (cleared first). An input that is not a JSON object is an error. Not
+  // thread-safe: decisions reuse one set of buffers.
   absl::Status Decide(std::string_view input_json, std::string* out);
 
  private:
