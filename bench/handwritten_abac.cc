@@ -141,6 +141,14 @@ struct TenantBindings {
   std::vector<std::vector<int>> groups;   // group -> role numbers
 };
 
+// The element numbered [number] of a table indexed by interned numbers,
+// growing the table to hold it.
+template <typename T>
+T& Slot(std::vector<T>* table, int number) {
+  if (table->size() <= static_cast<size_t>(number)) table->resize(number + 1);
+  return (*table)[number];
+}
+
 template <typename T>
 const T* Find(const StringMap<T>& map, std::string_view key) {
   auto it = map.find(key);
@@ -457,9 +465,7 @@ absl::StatusOr<std::unique_ptr<HandWrittenAbac>> HandWrittenAbac::Load(std::stri
     d.roles.push_back(std::move(r));
   }
   for (const ObjectEntry& e : tenants->entries()) {
-    const int number = d.tenants_by_name.Intern(e.key.as_string());
-    if (d.tenants.size() <= static_cast<size_t>(number)) d.tenants.resize(number + 1);
-    Tenant& t = d.tenants[number];
+    Tenant& t = Slot(&d.tenants, d.tenants_by_name.Intern(e.key.as_string()));
     t.defined = true;
     ASSIGN_OR_RETURN(t.status, ReadString(e.value, "status"));
     t.active = t.status == "active";
@@ -512,9 +518,7 @@ absl::StatusOr<std::unique_ptr<HandWrittenAbac>> HandWrittenAbac::Load(std::stri
     d.resources.emplace(e.key.as_string(), std::move(r));
   }
   for (const ObjectEntry& e : purposes->entries()) {
-    const int number = d.purposes_by_name.Intern(e.key.as_string());
-    if (d.purposes.size() <= static_cast<size_t>(number)) d.purposes.resize(number + 1);
-    Purpose& p = d.purposes[number];
+    Purpose& p = Slot(&d.purposes, d.purposes_by_name.Intern(e.key.as_string()));
     p.defined = true;
     ASSIGN_OR_RETURN(p.max_class, ReadInt(e.value, "max_class"));
     ASSIGN_OR_RETURN(p.pii, ReadPii(e.value));
@@ -532,9 +536,7 @@ absl::StatusOr<std::unique_ptr<HandWrittenAbac>> HandWrittenAbac::Load(std::stri
     return out;
   };
   for (const ObjectEntry& e : bindings->entries()) {
-    const int number = d.tenants_by_name.Intern(e.key.as_string());
-    if (d.bindings.size() <= static_cast<size_t>(number)) d.bindings.resize(number + 1);
-    TenantBindings& tb = d.bindings[number];
+    TenantBindings& tb = Slot(&d.bindings, d.tenants_by_name.Intern(e.key.as_string()));
     const Value* by_user = e.value.Get("users");
     const Value* by_group = e.value.Get("groups");
     if (by_user == nullptr || !by_user->is_object() || by_group == nullptr ||
@@ -545,9 +547,8 @@ absl::StatusOr<std::unique_ptr<HandWrittenAbac>> HandWrittenAbac::Load(std::stri
       ASSIGN_OR_RETURN(tb.users[b.key.as_string()], role_list(b.value));
     }
     for (const ObjectEntry& b : by_group->entries()) {
-      const int group = d.groups_by_name.Intern(b.key.as_string());
-      if (tb.groups.size() <= static_cast<size_t>(group)) tb.groups.resize(group + 1);
-      ASSIGN_OR_RETURN(tb.groups[group], role_list(b.value));
+      ASSIGN_OR_RETURN(Slot(&tb.groups, d.groups_by_name.Intern(b.key.as_string())),
+                       role_list(b.value));
     }
   }
   for (const Names* names : {&d.fields, &d.purposes_by_name, &d.regions, &d.tenants_by_name,
